@@ -223,6 +223,12 @@ const char *lab_recorded_text(void);
  * recv, send), transfer at most @p max_bytes bytes.
  */
 void lab_inject(const char *name, int nth, int times, int err, size_t max_bytes);
+/**
+ * Makes every successful call of @p name from the code under test set errno
+ * to @p err on return (allowed by POSIX): catches code that reads errno
+ * after a clean-up close() instead of saving it first.
+ */
+void lab_inject_errno_on_success(const char *name, int err);
 /** Removes every injection. */
 void lab_inject_clear(void);
 /** 1 while the calling thread runs code under test (inside LAB_CALL). */

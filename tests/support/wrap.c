@@ -44,6 +44,11 @@ struct injection {
 static struct injection injections[MAX_INJECTIONS];
 static int injection_count;
 
+/* Calls that, when they succeed, leave errno changed (POSIX allows it). */
+static char clobber_name[8][16];
+static int clobber_errno[8];
+static int clobber_count;
+
 void lab_record_reset(void)
 {
     pthread_mutex_lock(&lock);
@@ -94,10 +99,29 @@ void lab_inject(const char *name, int nth, int times, int err, size_t max_bytes)
     pthread_mutex_unlock(&lock);
 }
 
+void lab_inject_errno_on_success(const char *name, int err)
+{
+    pthread_mutex_lock(&lock);
+    if (clobber_count < 8) {
+        snprintf(clobber_name[clobber_count], sizeof clobber_name[0], "%s", name);
+        clobber_errno[clobber_count++] = err;
+    }
+    pthread_mutex_unlock(&lock);
+}
+
+/* After a successful wrapped call: change errno if the test asked for it. */
+static void clobber_after_success(const char *name)
+{
+    for (int i = 0; i < clobber_count; i++)
+        if (strcmp(clobber_name[i], name) == 0)
+            errno = clobber_errno[i];
+}
+
 void lab_inject_clear(void)
 {
     pthread_mutex_lock(&lock);
     injection_count = 0;
+    clobber_count = 0;
     pthread_mutex_unlock(&lock);
 }
 
@@ -179,6 +203,8 @@ static long port_of(const struct sockaddr *addr)
         STUDENT_FAILS(#name, -1, a0, a1, a2, a3)                               \
         ret_t result_ = __real_##name args;                                    \
         RECORD_RESULT(#name, result_, a0, a1, a2, a3);                         \
+        if (result_ != -1)                                                     \
+            clobber_after_success(#name);                                      \
         return result_;                                                        \
     }
 
