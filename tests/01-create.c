@@ -89,7 +89,7 @@ LAB_TEST(test_create_tcp_socket_without_protocol_database, 1)
 {
     lab_inject("getprotobyname", 1, -1, ENOENT, 0); /* as if /etc/protocols were missing */
     int fd = LAB_CALL("create_tcp_socket() with getprotobyname() returning NULL",
-                      LAB_TR("nothing: it should not block", "无：它不应阻塞"), create_tcp_socket());
+                      LAB_TR("nothing: this call should return at once", "无：这个调用应立即返回"), create_tcp_socket());
     int err = errno;
     LAB_ASSERT(fd >= 0, "create_tcp_socket()",
                LAB_TR("a TCP socket even when getprotobyname() returns NULL",
@@ -184,7 +184,7 @@ LAB_TEST(test_socket_kind_accepts_null_pointers, 1)
     LAB_SETUP(fd >= 0, "socket()");
     int type = -77;
     int rc = LAB_CALL("socket_kind(fd, NULL, &type, NULL)",
-                      LAB_TR("nothing: it should not block", "无：它不应阻塞"),
+                      LAB_TR("nothing: this call should return at once", "无：这个调用应立即返回"),
                       socket_kind(fd, NULL, &type, NULL));
     int err = errno;
     LAB_ASSERT(rc == 0 && type == SOCK_DGRAM, "socket_kind(fd, NULL, &type, NULL)",
@@ -343,7 +343,7 @@ LAB_TEST(test_format_socket_error_truncates_like_snprintf, 2)
 LAB_TEST(test_format_socket_error_zero_capacity, 1)
 {
     int n = LAB_CALL("format_socket_error(NULL, 0, \"listen\", EADDRINUSE)",
-                     LAB_TR("nothing: it should not block", "无：它不应阻塞"),
+                     LAB_TR("nothing: this call should return at once", "无：这个调用应立即返回"),
                      format_socket_error(NULL, 0, "listen", EADDRINUSE));
     LAB_ASSERT(n == (int)strlen("listen() failed: Address already in use"),
                "format_socket_error(NULL, 0, \"listen\", EADDRINUSE)", "39", lab_fmt("%d", n),

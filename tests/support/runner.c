@@ -91,7 +91,8 @@ static void limit_child(void)
 
 /* ---- leftover processes ------------------------------------------------------------ */
 
-/* Kills every child of this process (orphans of the test are reparented to us). */
+/* Kills every live child of this process (orphans of the test are reparented to
+ * us); returns how many it killed. Zombies are only reaped. */
 static int kill_children_once(void)
 {
     DIR *proc = opendir("/proc");
@@ -102,6 +103,7 @@ static int kill_children_once(void)
         return 0;
     while ((entry = readdir(proc)) != NULL) {
         char path[300], line[256];
+        int zombie = 0, ours = 0;
         if (!isdigit((unsigned char)entry->d_name[0]))
             continue;
         snprintf(path, sizeof path, "/proc/%s/status", entry->d_name);
@@ -109,34 +111,38 @@ static int kill_children_once(void)
         if (!status)
             continue;
         while (fgets(line, sizeof line, status)) {
+            if (strncmp(line, "State:", 6) == 0)
+                zombie = strchr(line, 'Z') != NULL;
             if (strncmp(line, "PPid:", 5) == 0) {
-                if (atoi(line + 5) == me) {
-                    kill(atoi(entry->d_name), SIGKILL);
-                    killed++;
-                }
+                ours = atoi(line + 5) == me;
                 break;
             }
         }
         fclose(status);
+        if (ours && !zombie && kill(atoi(entry->d_name), SIGKILL) == 0)
+            killed++;
     }
     closedir(proc);
-    while (waitpid(-1, NULL, WNOHANG) > 0) {
-    }
     return killed;
 }
 
+/* Ends whatever the test left running; returns the number of processes killed. */
 static int kill_leftovers(void)
 {
     int total = 0;
     /* Repeat: a killed process's own children are reparented to us next. */
     for (int round = 0; round < 200; round++) {
         int killed = kill_children_once();
+        /* SIGKILL cannot be caught: wait for each victim, so it is not counted twice. */
+        for (int i = 0; i < killed; i++)
+            while (waitpid(-1, NULL, 0) < 0 && errno == EINTR) {
+            }
+        while (waitpid(-1, NULL, WNOHANG) > 0) {
+        }
         total += killed;
         if (killed == 0 && round > 0)
             break;
-        usleep(killed ? 2000 : 1000);
-    }
-    while (waitpid(-1, NULL, WNOHANG) > 0) {
+        usleep(1000);
     }
     return total;
 }
@@ -159,7 +165,7 @@ static void explain_running_call(struct outcome *o)
     if (lab_shared->call[0]) {
         append(o, "\n%s %s", zh ? "当时在：" : "while in:", lab_shared->call);
         if (lab_shared->blocked_on[0])
-            append(o, "\n%s %s", zh ? "可能卡在：" : "probably:", lab_shared->blocked_on);
+            append(o, "\n%s %s", zh ? "阻塞在：" : "blocked on:", lab_shared->blocked_on);
     } else {
         append(o, "\n%s", zh ? "当时在：测试自己的代码中（学生函数已返回）"
                              : "while in: the test's own code, after your function returned");

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# selftest.sh — the project's own test: solutions pass, skeletons score 0, sanitizers clean, mutants caught, docs build.
+set -u
+cd "$(dirname "$0")/../.."
+
+passed=0 failed=0
+failures=()
+check() { # check NAME STATUS [DETAIL]
+  if [ "$2" = 0 ]; then
+    passed=$((passed + 1)); printf '  ok    %s\n' "$1"
+  else
+    failed=$((failed + 1)); failures+=("$1"); printf '  FAIL  %s %s\n' "$1" "${3:-}"
+  fi
+}
+started=$(date +%s)
+log=build/selftest
+rm -rf "$log"
+mkdir -p "$log"
+export LAB_LANG=en
+
+sum_scores() { # total score of a results dir
+  cat "$1"/*.summary 2>/dev/null | awk '{ s += $4 } END { print s + 0 }'
+}
+
+echo "== solutions"
+make --no-print-directory grade IMPL=solutions >"$log/solutions.txt" 2>&1
+check "every solution passes every test" $? "(see $log/solutions.txt)"
+tail -n "$(( $(ls -d lessons/[0-9][0-9]-*/ | wc -l) + 4 ))" "$log/solutions.txt"
+if command -v python3 >/dev/null; then
+  python3 - build/solutions/results.json <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["score"] == r["max_score"] > 0, "score"
+for t in r["tests"]:
+    assert set(t) >= {"name", "number", "score", "max_score", "status", "output"}, t
+    assert t["status"] in ("passed", "failed")
+EOF
+  check "results.json is valid Gradescope JSON" $?
+fi
+
+echo "== skeletons"
+t0=$(date +%s)
+make --no-print-directory test >"$log/skeletons.txt" 2>&1
+status=$?
+t1=$(date +%s)
+[ $status -ne 0 ]; check "make test on the skeletons exits non-zero" $?
+score=$(sum_scores build/lessons/results)
+[ "$score" = 0 ]; check "every skeleton scores 0 (got $score)" $? "(see $log/skeletons.txt)"
+grep -q '^  PASS' "$log/skeletons.txt"; [ $? -ne 0 ]; check "no skeleton passes any test" $?
+[ $((t1 - t0)) -lt 60 ]; check "skeletons graded in $((t1 - t0)) s (< 60 s)" $?
+
+echo "== sanitizers (ASan + UBSan) on the solutions"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+  make --no-print-directory test IMPL=solutions SAN=1 >"$log/sanitizers.txt" 2>&1
+check "solutions pass under -fsanitize=address,undefined" $? "(see $log/sanitizers.txt)"
+! grep -q 'runtime error\|AddressSanitizer\|LeakSanitizer' "$log/sanitizers.txt"
+check "no sanitizer report" $?
+
+echo "== mutants (typical mistakes must fail)"
+run_mutant() { # lesson file: prints "ok|FAIL description"
+  local lesson=$1 file=$2 mut stage name expect
+  mut=$(basename "$file" .c)
+  stage="build/selftest/mutants/$lesson--$mut"
+  name=$(basename "$(ls lessons/"$lesson"/*.h)" .h)
+  mkdir -p "$stage/impl/$lesson" "$stage/results"
+  cp "$file" "$stage/impl/$lesson/$name.c"
+  if ! make --no-print-directory tests-build LESSON="$lesson" IMPL="$stage/impl" OUT="$stage/out" \
+      >"$stage/build.txt" 2>&1; then
+    echo "FAIL $lesson/$mut: does not build (see $stage/build.txt)"; return
+  fi
+  expect=$(sed -n '1,12p' "$file")
+  local timeout_env=()
+  if grep -q 'expect-score: 0' <<<"$expect"; then timeout_env=(LAB_TIMEOUT=0.5); fi
+  env "${timeout_env[@]}" "$stage/out/tests/$lesson" --out "$stage/results" >"$stage/run.txt" 2>&1
+  if grep -q 'expect-score: 0' <<<"$expect"; then
+    read -r _ _ _ got _ <"$stage/results/$lesson.summary"
+    if [ "$got" = 0 ]; then echo "ok $lesson/$mut scores 0"; else echo "FAIL $lesson/$mut scores $got, not 0"; fi
+  fi
+  local want
+  want=$(sed -n 's/.*expect-fail:\(.*\)/\1/p' <<<"$expect" | sed 's/\*\///')
+  for t in $want; do
+    if grep -q "^  FAIL  $t " "$stage/run.txt"; then
+      echo "ok $lesson/$mut fails $t"
+    else
+      echo "FAIL $lesson/$mut: $t did not fail (see $stage/run.txt)"
+    fi
+  done
+}
+export -f run_mutant
+mutants=$(ls tests/mutants/*/*.c 2>/dev/null)
+if [ -n "$mutants" ]; then
+  for f in $mutants; do echo "$(basename "$(dirname "$f")") $f"; done |
+    xargs -P 4 -L 1 bash -c 'run_mutant "$0" "$1"' >"$log/mutants.txt" 2>&1
+  while read -r verdict rest; do
+    if [ "$verdict" = ok ]; then check "$rest" 0; else check "$rest" 1; fi
+  done < <(sort -k2 "$log/mutants.txt")
+fi
+
+echo "== no process left behind"
+sleep 0.2
+leftover=$(pgrep -af 'build/.*/tests/[0-9][0-9]-' || true)
+[ -z "$leftover" ]; check "no grader or student process is still running" $? "$leftover"
+
+echo "== bilingual lesson texts"
+headings() { grep -c "^#$1 " "$2"; }
+for dir in . lessons/[0-9][0-9]-*; do
+  en="$dir/README.en.md" zh="$dir/README.zh.md"
+  if [ ! -f "$en" ] || [ ! -f "$zh" ]; then
+    check "$dir has README.en.md and README.zh.md" 1; continue
+  fi
+  same=0
+  for level in "" "#" "##"; do
+    [ "$(headings "$level" "$en")" = "$(headings "$level" "$zh")" ] || same=1
+  done
+  grep -q 'README.zh.md' "$en" && grep -q 'README.en.md' "$zh" || same=1
+  check "$dir: README.en.md and README.zh.md have the same sections and link each other" $same
+done
+
+if [ -f docs/build.sh ]; then
+  echo "== docs"
+  make --no-print-directory docs >"$log/docs.txt" 2>&1
+  check "make docs builds both sites without warnings" $? "(see $log/docs.txt)"
+fi
+
+echo
+echo "selftest took $(( $(date +%s) - started )) s"
+if [ $failed -gt 0 ]; then
+  printf 'failed: %s\n' "${failures[@]}"
+fi
+echo "selftest: $passed passed, $failed failed"
+[ $failed = 0 ]
