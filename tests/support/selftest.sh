@@ -102,16 +102,15 @@ leftover=$(pgrep -af 'build/.*/tests/[0-9][0-9]-' || true)
 [ -z "$leftover" ]; check "no grader or student process is still running" $? "$leftover"
 
 echo "== bilingual lesson texts"
-headings() { grep -c "^#$1 " "$2"; }
+# The heading levels of a Markdown file, in order, outside code fences: "1 2 2 3 ...".
+heading_levels() { awk '/^```/ { fence = !fence; next } !fence && /^#+ / { match($0, /^#+/); printf "%d ", RLENGTH }' "$1"; }
 for dir in . lessons/[0-9][0-9]-*; do
   en="$dir/README.en.md" zh="$dir/README.zh.md"
   if [ ! -f "$en" ] || [ ! -f "$zh" ]; then
     check "$dir has README.en.md and README.zh.md" 1; continue
   fi
   same=0
-  for level in "" "#" "##"; do
-    [ "$(headings "$level" "$en")" = "$(headings "$level" "$zh")" ] || same=1
-  done
+  [ "$(heading_levels "$en")" = "$(heading_levels "$zh")" ] || same=1
   grep -q 'README.zh.md' "$en" && grep -q 'README.en.md' "$zh" || same=1
   check "$dir: README.en.md and README.zh.md have the same sections and link each other" $same
 done
