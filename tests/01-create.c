@@ -111,6 +111,7 @@ LAB_TEST(test_create_tcp_socket_reports_emfile, 1)
     errno = 0;
     int fd = LAB_CALL("create_tcp_socket() with no descriptor left", NULL, create_tcp_socket());
     int err = errno;
+    lab_release_descriptors();
     LAB_ASSERT_FAILS_WITH("create_tcp_socket()", fd, err, EMFILE,
                           LAB_TR("when socket() fails, return -1 and leave its errno alone",
                                  "socket() 失败时返回 -1，并保留它设置的 errno"));

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -261,17 +262,38 @@ void lab_assert_no_fd_leak(const char *file, int line, const char *function, int
              hint);
 }
 
+static int filler_low = -1, filler_high = -1;
+static struct rlimit saved_nofile;
+
 void lab_exhaust_descriptors(void)
 {
     int highest = 0;
     for (int fd = 0; fd < 4096; fd++)
         if (lab_fd_is_open(fd))
             highest = fd;
-    struct rlimit limit = {(rlim_t)highest + 1, (rlim_t)highest + 1};
+    LAB_SETUP(getrlimit(RLIMIT_NOFILE, &saved_nofile) == 0, "getrlimit(RLIMIT_NOFILE)");
+    struct rlimit limit = {(rlim_t)highest + 1, saved_nofile.rlim_max};
     LAB_SETUP(setrlimit(RLIMIT_NOFILE, &limit) == 0, "setrlimit(RLIMIT_NOFILE)");
     /* Slots below the limit that are free would still be handed out: fill them. */
-    while (dup(STDERR_FILENO) >= 0) {
+    int fd;
+    while ((fd = dup(STDERR_FILENO)) >= 0) {
+        if (filler_low < 0 || fd < filler_low)
+            filler_low = fd;
+        if (fd > filler_high)
+            filler_high = fd;
     }
+}
+
+void lab_release_descriptors(void)
+{
+    /* The fillers are the dups of stderr between filler_low and filler_high. */
+    struct stat err_st, st;
+    if (filler_low >= 0 && fstat(STDERR_FILENO, &err_st) == 0)
+        for (int fd = filler_low; fd <= filler_high; fd++)
+            if (fstat(fd, &st) == 0 && st.st_ino == err_st.st_ino && st.st_dev == err_st.st_dev)
+                close(fd);
+    filler_low = filler_high = -1;
+    setrlimit(RLIMIT_NOFILE, &saved_nofile);
 }
 
 void lab_close(int fd)

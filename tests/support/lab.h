@@ -144,6 +144,8 @@ void lab_assert_no_fd_leak(const char *file, int line, const char *function, int
     lab_assert_no_fd_leak(__FILE__, __LINE__, (function), (before), (hint))
 /** Lowers RLIMIT_NOFILE and fills every free slot, so the next open fails with EMFILE. */
 void lab_exhaust_descriptors(void);
+/** Undoes lab_exhaust_descriptors (sanitizers need descriptors at exit). */
+void lab_release_descriptors(void);
 /** Closes @p fd if it is >= 0 and open (ignoring errors: test clean-up). */
 void lab_close(int fd);
 
