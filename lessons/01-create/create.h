@@ -16,6 +16,8 @@
  *
  * Every function returns -1 with `errno` set on failure and leaves nothing
  * open that it opened.
+ *
+ * @see @ref lesson01 (the lesson text), @ref phpmap (PHP to C).
  */
 
 /**

@@ -115,6 +115,18 @@ for dir in . lessons/[0-9][0-9]-*; do
   check "$dir: README.en.md and README.zh.md have the same sections and link each other" $same
 done
 
+echo "== PHP-to-C map"
+if [ -d ../shared/seeds ]; then
+  missing=$(grep -ohiE '\b(socket_[a-z_]+|stream_socket_[a-z_]+|getprotobyname|fsockopen)\b' ../shared/seeds/*.txt |
+    tr 'A-Z' 'a-z' | sort -u | grep -vxFf <(grep -v '^#' docs/php-functions.txt) || true)
+  [ -z "$missing" ]; check "docs/php-functions.txt lists every function of the documents" $? "$missing"
+fi
+for lang in en zh; do
+  missing=$(grep -v '^#' docs/php-functions.txt | while read -r f; do
+    grep -q "\`$f()\`" "docs/$lang/php-to-c.md" || echo "$f"; done)
+  [ -z "$missing" ]; check "docs/$lang/php-to-c.md maps all $(grep -vc '^#' docs/php-functions.txt) functions" $? "$missing"
+done
+
 if [ -f docs/build.sh ]; then
   echo "== docs"
   make --no-print-directory docs >"$log/docs.txt" 2>&1
