@@ -38,7 +38,8 @@ endif
 
 Q := $(if $(V),,@)
 
-ALL_LESSONS := $(sort $(notdir $(patsubst %/,%,$(wildcard lessons/[0-9][0-9]-*/))))
+# A lesson is a folder lessons/NN-name/ with a header in it.
+ALL_LESSONS := $(sort $(patsubst lessons/%/,%,$(dir $(wildcard lessons/[0-9][0-9]-*/*.h))))
 # LESSON=04 or LESSON=04-accept selects one (a space-separated list works too).
 LESSONS     := $(if $(LESSON),$(foreach l,$(LESSON),$(filter $(l)%,$(ALL_LESSONS))),$(ALL_LESSONS))
 ifneq ($(LESSON),)
@@ -64,13 +65,14 @@ TEST_BINS   := $(foreach l,$(LESSONS),$(OUT)/tests/$(l))
 ALL_UNITS   := $(foreach l,$(ALL_LESSONS),$(OUT)/units/$(l).o)
 DEMO_BINS   := $(foreach l,$(ALL_LESSONS),$(foreach d,$(call demos_of,$(l)),$(OUT)/bin/$(notdir $(basename $(d)))))
 
-.PHONY: all help test grade demos docs selftest clean tests-build lint format
+.PHONY: all help test grade demos test-demos docs selftest clean tests-build format
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make test [LESSON=NN] [IMPL=solutions]   build and grade (lessons/ by default)"
 	@echo "make grade                               same, and write $(BUILD)/<impl>/results.json"
 	@echo "make demos [IMPL=solutions]              demo programs into $(BUILD)/<impl>/bin/"
+	@echo "make test-demos [IMPL=solutions]         run the demo programs against loopback peers"
 	@echo "make docs                                doxygen sites in $(BUILD)/docs/en and zh"
 	@echo "make selftest                            the project's own checks"
 	@echo "make clean                               remove $(BUILD)/"
@@ -109,16 +111,32 @@ $(foreach l,$(ALL_LESSONS),$(eval $(call LESSON_RULES,$(l))))
 $(OUT)/liblabs.a: $(ALL_UNITS)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-DEMO_INCLUDES := $(addprefix -Ilessons/,$(ALL_LESSONS))
+DEMO_INCLUDES := -Ilessons $(addprefix -Ilessons/,$(ALL_LESSONS))
 define DEMO_RULE
 $(OUT)/bin/$(notdir $(basename $(2))): $(2) $(OUT)/liblabs.a
 	@mkdir -p $$(dir $$@)
-	$(Q)$(CC) $(UNIT_CFLAGS) $(DEMO_INCLUDES) $(LDSAN) $$< $(OUT)/liblabs.a -o $$@
+	$(Q)$(CC) $(UNIT_CFLAGS) $(DEMO_INCLUDES) $(LDSAN) $$< $(OUT)/liblabs.a -pthread -o $$@
 endef
 $(foreach l,$(ALL_LESSONS),$(foreach d,$(call demos_of,$(l)),$(eval $(call DEMO_RULE,$(l),$(d)))))
 
 demos: $(DEMO_BINS)
 	@echo "demos in $(OUT)/bin/: $(notdir $(DEMO_BINS))"
+
+# The demos' own test: runs the built programs against loopback peers.
+$(OUT)/obj/demos/test.o: tests/demos.c $(SUPPORT_HDR)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(TEST_CFLAGS) -DLAB_BIN_DIR='"$(OUT)/bin"' -c $< -o $@
+
+$(OUT)/obj/demos/runner.o: tests/support/runner.c $(SUPPORT_HDR)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(TEST_CFLAGS) -DLAB_LESSON='"demos"' -DLAB_UNIT='"$(OUT)/bin"' -c $< -o $@
+
+$(OUT)/tests/demos: $(OUT)/obj/demos/test.o $(OUT)/obj/demos/runner.o $(SUPPORT_OBJ)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDSAN) -o $@ $^ $(CHECK_LIBS) -pthread
+
+test-demos: demos $(OUT)/tests/demos
+	@bash tests/support/grade.sh "$(OUT)" "$(IMPL)" demos
 
 # ---- grading ---------------------------------------------------------------------------
 

@@ -51,7 +51,7 @@ for lesson in "${lessons[@]}"; do
     [ $first = 1 ] || printf ',\n' >>"$results/$lesson.json"
     first=0
     printf '{"name": "%s: %s", "number": "%d.%d", "score": 0, "max_score": %d, "status": "failed", "output": "%s"}' \
-      "$lesson" "$name" "$((10#${lesson%%-*}))" "$n" "$points" "$why" >>"$results/$lesson.json"
+      "$lesson" "$name" "$(( 10#$(printf '%s' "${lesson%%-*}" | tr -cd 0-9)0 / 10 ))" "$n" "$points" "$why" >>"$results/$lesson.json"
   done < <(declared_tests "$lesson")
   echo >>"$results/$lesson.json"
   echo "$lesson 0 $n 0 $max" >"$results/$lesson.summary"

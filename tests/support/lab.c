@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -524,4 +525,49 @@ int lab_wait_peer(pid_t pid, int timeout_ms)
         }
         lab_sleep_ms(5);
     }
+}
+
+/* ---- programs ------------------------------------------------------------------- */
+
+pid_t lab_spawn(char *const argv[], int *out)
+{
+    int pipe_fds[2];
+    LAB_SETUP(pipe(pipe_fds) == 0, "pipe() for a program's output");
+    fflush(NULL);
+    pid_t pid = fork();
+    LAB_SETUP(pid >= 0, "fork() for a program");
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_RDONLY);
+        if (devnull >= 0)
+            dup2(devnull, STDIN_FILENO);
+        dup2(pipe_fds[1], STDOUT_FILENO);
+        dup2(pipe_fds[1], STDERR_FILENO);
+        close(pipe_fds[0]);
+        close(pipe_fds[1]);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    close(pipe_fds[1]);
+    *out = pipe_fds[0];
+    return pid;
+}
+
+ssize_t lab_read_line(int fd, char *buf, size_t cap, int timeout_ms)
+{
+    size_t used = 0;
+    double deadline = lab_now() + timeout_ms / 1000.0;
+    while (used + 1 < cap) {
+        int left = (int)((deadline - lab_now()) * 1000.0);
+        if (left <= 0 || !lab_wait_readable(fd, left))
+            break;
+        ssize_t n = read(fd, buf + used, 1); /* one byte: never read past the line */
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        if (buf[used++] == '\n')
+            break;
+    }
+    buf[used] = '\0';
+    return used > 0 ? (ssize_t)used : -1;
 }

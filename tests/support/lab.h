@@ -191,6 +191,13 @@ pid_t lab_fork_peer(void (*fn)(void *), void *arg);
 /** Waits up to @p timeout_ms for a forked peer; returns its wait status or -1 (then kills it). */
 int lab_wait_peer(pid_t pid, int timeout_ms);
 
+/* ---- programs (the demos) ------------------------------------------------------- */
+
+/** Starts @p argv[0] with stdin from /dev/null and stdout+stderr on a pipe (*out, read end). */
+pid_t lab_spawn(char *const argv[], int *out);
+/** Reads one line (newline kept, NUL-terminated) from @p fd within @p timeout_ms; length, or -1. */
+ssize_t lab_read_line(int fd, char *buf, size_t cap, int timeout_ms);
+
 /* ---- system call interposition (lessons linked with --wrap, see tests/README.md) --- */
 
 /*
