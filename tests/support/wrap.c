@@ -240,6 +240,8 @@ int __wrap_setsockopt(int fd, int level, int name, const void *value, socklen_t 
     STUDENT_FAILS("setsockopt", -1, fd, level, name, shown)
     int result = __real_setsockopt(fd, level, name, value, len);
     RECORD_RESULT("setsockopt", result, fd, level, name, shown);
+    if (result != -1)
+        clobber_after_success("setsockopt");
     return result;
 }
 
@@ -257,6 +259,8 @@ int __wrap_fcntl(int fd, int cmd, ...)
     STUDENT_FAILS("fcntl", -1, fd, cmd, arg, 0)
     int result = __real_fcntl(fd, cmd, arg);
     RECORD_RESULT("fcntl", result, fd, cmd, arg, 0);
+    if (result != -1)
+        clobber_after_success("fcntl");
     return result;
 }
 
