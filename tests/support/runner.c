@@ -253,6 +253,9 @@ static void run_one(const struct lab_registered *t, struct outcome *o, int *left
     suite_add_tcase(suite, tcase);
 
     memset(lab_shared, 0, sizeof *lab_shared);
+    /* The child inherits our stdio buffers and flushes them when it exits:
+     * empty them first, or the report and results.json get lines twice. */
+    fflush(NULL);
     SRunner *runner = srunner_create(suite);
     srunner_set_fork_status(runner, CK_FORK); /* whatever CK_FORK says: isolation is the point */
     srunner_run_all(runner, CK_SILENT);
