@@ -115,6 +115,14 @@ void lab_called(void);
         lab_call_result_;                                                      \
     })
 
+/** LAB_CALL for a call that returns nothing. */
+#define LAB_CALL_VOID(call, blocked_on, stmt)                                  \
+    do {                                                                       \
+        lab_calling((call), (blocked_on));                                     \
+        stmt;                                                                  \
+        lab_called();                                                          \
+    } while (0)
+
 /* ---- common assertions ---------------------------------------------------- */
 
 /** Asserts ret == -1 and errno == want_errno after calling @p function. */
