@@ -1,4 +1,5 @@
-/* 01-create.c — tests of lesson 01: create_tcp_socket, create_udp_socket, socket_kind, socket_take_error, format_socket_error. */
+/* 01-create.c — tests of lesson 01: create_tcp_socket, create_udp_socket, socket_kind,
+ * socket_take_error, format_socket_error. */
 #define _GNU_SOURCE
 #include "create.h"
 #include "lab.h"
@@ -40,8 +41,7 @@ LAB_TEST(test_create_tcp_socket_is_ipv4_stream_tcp, 2)
     int domain, type, protocol;
     kind_of(fd, &domain, &type, &protocol);
     LAB_ASSERT(domain == AF_INET && type == SOCK_STREAM && protocol == IPPROTO_TCP,
-               "create_tcp_socket()",
-               kind_text(AF_INET, SOCK_STREAM, IPPROTO_TCP),
+               "create_tcp_socket()", kind_text(AF_INET, SOCK_STREAM, IPPROTO_TCP),
                kind_text(domain, type, protocol),
                LAB_TR("AF_INET (2) is IPv4, SOCK_STREAM (1) is a byte stream, and "
                       "getprotobyname(\"tcp\")->p_proto is 6",
@@ -62,9 +62,10 @@ LAB_TEST(test_create_tcp_socket_new_descriptor_each_call, 1)
                       "每次调用都新建一个 socket，不要把它存在 static 变量里"));
     close(first);
     close(second);
-    LAB_ASSERT_NO_FD_LEAK("create_tcp_socket()", before,
-                          LAB_TR("the function must open exactly one descriptor: the one it returns",
-                                 "函数只应打开一个描述符：它返回的那个"));
+    LAB_ASSERT_NO_FD_LEAK(
+        "create_tcp_socket()", before,
+        LAB_TR("the function must open exactly one descriptor: the one it returns",
+               "函数只应打开一个描述符：它返回的那个"));
 }
 
 LAB_TEST(test_create_tcp_socket_asks_for_tcp, 1)
@@ -89,7 +90,8 @@ LAB_TEST(test_create_tcp_socket_without_protocol_database, 1)
 {
     lab_inject("getprotobyname", 1, -1, ENOENT, 0); /* as if /etc/protocols were missing */
     int fd = LAB_CALL("create_tcp_socket() with getprotobyname() returning NULL",
-                      LAB_TR("nothing: this call should return at once", "无：这个调用应立即返回"), create_tcp_socket());
+                      LAB_TR("nothing: this call should return at once", "无：这个调用应立即返回"),
+                      create_tcp_socket());
     int err = errno;
     LAB_ASSERT(fd >= 0, "create_tcp_socket()",
                LAB_TR("a TCP socket even when getprotobyname() returns NULL",
@@ -99,9 +101,10 @@ LAB_TEST(test_create_tcp_socket_without_protocol_database, 1)
                       "检查 getprotobyname() 是否返回 NULL，是则改用 IPPROTO_TCP"));
     int domain, type, protocol;
     kind_of(fd, &domain, &type, &protocol);
-    LAB_ASSERT(protocol == IPPROTO_TCP && type == SOCK_STREAM, "create_tcp_socket()",
-               kind_text(AF_INET, SOCK_STREAM, IPPROTO_TCP), kind_text(domain, type, protocol),
-               LAB_TR("the fallback protocol is IPPROTO_TCP (6)", "备用的协议号是 IPPROTO_TCP (6)"));
+    LAB_ASSERT(
+        protocol == IPPROTO_TCP && type == SOCK_STREAM, "create_tcp_socket()",
+        kind_text(AF_INET, SOCK_STREAM, IPPROTO_TCP), kind_text(domain, type, protocol),
+        LAB_TR("the fallback protocol is IPPROTO_TCP (6)", "备用的协议号是 IPPROTO_TCP (6)"));
     close(fd);
 }
 
@@ -149,8 +152,8 @@ static void expect_kind(int fd, const char *what, int want_domain, int want_type
                LAB_TR("ask getsockopt(fd, SOL_SOCKET, SO_DOMAIN/SO_TYPE/SO_PROTOCOL, ...)",
                       "用 getsockopt(fd, SOL_SOCKET, SO_DOMAIN/SO_TYPE/SO_PROTOCOL, ...) 查询"));
     LAB_ASSERT(domain == want_domain && type == want_type && protocol == want_protocol,
-               lab_fmt("socket_kind(<%s>)", what),
-               kind_text(want_domain, want_type, want_protocol), kind_text(domain, type, protocol),
+               lab_fmt("socket_kind(<%s>)", what), kind_text(want_domain, want_type, want_protocol),
+               kind_text(domain, type, protocol),
                LAB_TR("each value comes from its own getsockopt() option; do not guess them",
                       "每个值来自各自的 getsockopt() 选项，不要猜"));
 }
@@ -189,7 +192,8 @@ LAB_TEST(test_socket_kind_accepts_null_pointers, 1)
                       socket_kind(fd, NULL, &type, NULL));
     int err = errno;
     LAB_ASSERT(rc == 0 && type == SOCK_DGRAM, "socket_kind(fd, NULL, &type, NULL)",
-               lab_fmt("0, type %d", SOCK_DGRAM), lab_fmt("%s, type %d", lab_result_text(rc, err), type),
+               lab_fmt("0, type %d", SOCK_DGRAM),
+               lab_fmt("%s, type %d", lab_result_text(rc, err), type),
                LAB_TR("a NULL pointer means \"not wanted\": skip it instead of writing through it",
                       "NULL 指针表示“不需要”：跳过它，不要往里写"));
     close(fd);
@@ -200,11 +204,13 @@ LAB_TEST(test_socket_kind_not_a_socket, 1)
     int fds[2];
     LAB_SETUP(pipe(fds) == 0, "pipe()");
     int domain = -77, type = -77, protocol = -77;
-    int rc = LAB_CALL("socket_kind(<pipe>, ...)", NULL, socket_kind(fds[0], &domain, &type, &protocol));
+    int rc =
+        LAB_CALL("socket_kind(<pipe>, ...)", NULL, socket_kind(fds[0], &domain, &type, &protocol));
     int err = errno;
-    LAB_ASSERT_FAILS_WITH("socket_kind(<read end of a pipe>)", rc, err, ENOTSOCK,
-                          LAB_TR("getsockopt() fails with ENOTSOCK on a pipe: return -1 and keep that errno",
-                                 "对管道调用 getsockopt() 会以 ENOTSOCK 失败：返回 -1 并保留该 errno"));
+    LAB_ASSERT_FAILS_WITH(
+        "socket_kind(<read end of a pipe>)", rc, err, ENOTSOCK,
+        LAB_TR("getsockopt() fails with ENOTSOCK on a pipe: return -1 and keep that errno",
+               "对管道调用 getsockopt() 会以 ENOTSOCK 失败：返回 -1 并保留该 errno"));
     LAB_ASSERT(domain == -77 && type == -77 && protocol == -77, "socket_kind(<pipe>)",
                LAB_TR("the three variables left untouched (-77)", "三个变量保持原值 (-77)"),
                kind_text(domain, type, protocol),
@@ -247,19 +253,19 @@ LAB_TEST(test_socket_take_error_refused_connect, 2)
     uint16_t port = lab_closed_port(&holder);
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
     LAB_SETUP(fd >= 0, "socket()");
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(port),
-                               .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    struct sockaddr_in addr = {
+        .sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     /* A non-blocking connect returns at once; the refusal arrives later as SO_ERROR. */
     int rc = connect(fd, (struct sockaddr *)&addr, sizeof addr);
-    LAB_SETUP(rc == 0 || errno == EINPROGRESS || errno == ECONNREFUSED, "connect() to a closed port");
+    LAB_SETUP(rc == 0 || errno == EINPROGRESS || errno == ECONNREFUSED,
+              "connect() to a closed port");
     struct pollfd pfd = {.fd = fd, .events = POLLOUT};
     LAB_SETUP(poll(&pfd, 1, 2000) == 1, "poll() for the refused connect");
 
     int first = LAB_CALL("socket_take_error(<refused connect>)", NULL, socket_take_error(fd));
     int err = errno;
     LAB_ASSERT(first == ECONNREFUSED, "socket_take_error(<socket whose connect was refused>)",
-               lab_fmt("ECONNREFUSED (%d)", ECONNREFUSED),
-               lab_result_text(first, err),
+               lab_fmt("ECONNREFUSED (%d)", ECONNREFUSED), lab_result_text(first, err),
                LAB_TR("return the value getsockopt(SO_ERROR) stores, not getsockopt()'s own result",
                       "返回 getsockopt(SO_ERROR) 写入的值，而不是 getsockopt() 自己的返回值"));
     int second = LAB_CALL("socket_take_error(<same socket again>)", NULL, socket_take_error(fd));
@@ -332,13 +338,13 @@ LAB_TEST(test_format_socket_error_truncates_like_snprintf, 2)
     int n = LAB_CALL("format_socket_error(buf, 10, \"connect\", ECONNREFUSED)", NULL,
                      format_socket_error(buf, 10, "connect", ECONNREFUSED));
     LAB_ASSERT(n == (int)strlen("connect() failed: Connection refused"),
-               "format_socket_error(buf, 10, ...)", "36",
-               lab_fmt("%d", n),
+               "format_socket_error(buf, 10, ...)", "36", lab_fmt("%d", n),
                LAB_TR("return the full length even when it does not fit (snprintf semantics)",
                       "即使放不下也返回完整长度（snprintf 语义）"));
-    LAB_ASSERT_BYTES("format_socket_error(buf, 10, ...)", buf, 11, "connect()\0Z", 11,
-                     LAB_TR("write at most cap bytes: 9 characters and the NUL, nothing past buf[9]",
-                            "最多写 cap 个字节：9 个字符加 NUL，buf[9] 之后不动"));
+    LAB_ASSERT_BYTES(
+        "format_socket_error(buf, 10, ...)", buf, 11, "connect()\0Z", 11,
+        LAB_TR("write at most cap bytes: 9 characters and the NUL, nothing past buf[9]",
+               "最多写 cap 个字节：9 个字符加 NUL，buf[9] 之后不动"));
 }
 
 LAB_TEST(test_format_socket_error_zero_capacity, 1)

@@ -1,4 +1,5 @@
-/* create.h — lesson 01: make a socket, ask it what it is, and report errors the way the documents do. */
+/* create.h — lesson 01: make a socket, ask it what it is, and report errors the way the documents
+ * do. */
 #ifndef LABS_CREATE_H
 #define LABS_CREATE_H
 
@@ -56,7 +57,8 @@ int create_udp_socket(void);
  * @param fd       the descriptor to ask.
  * @param domain   receives the address family (`AF_INET`, `AF_INET6`, `AF_UNIX`, ...), or NULL.
  * @param type     receives the socket type (`SOCK_STREAM`, `SOCK_DGRAM`, ...), or NULL.
- * @param protocol receives the protocol number (`IPPROTO_TCP`, `IPPROTO_UDP`, 0 for `AF_UNIX`), or NULL.
+ * @param protocol receives the protocol number (`IPPROTO_TCP`, `IPPROTO_UDP`, 0 for `AF_UNIX`), or
+ * NULL.
  * @return 0, or -1 with `errno` from `getsockopt()`: `EBADF` for a closed
  *         descriptor, `ENOTSOCK` for a descriptor that is not a socket (a
  *         pipe, a file). Nothing is written on failure.

@@ -1,4 +1,4 @@
-/* stream-client.c — document 003's client: stream_socket_client, fwrite a message through a C stream, print the count. */
+/* stream-client.c — document 003's client: connect, fwrite a message, print the count. */
 #define _POSIX_C_SOURCE 200809L
 #include "stream.h"
 

@@ -1,4 +1,4 @@
-/* stream-server.c — document 003's server: stream_socket_server, wait for one client, print its address and what it sent. */
+/* stream-server.c — document 003's server: accept one client, print its address and data. */
 #define _POSIX_C_SOURCE 200809L
 #include "bind.h"
 #include "readwrite.h"
@@ -9,7 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#define DEFAULT_URI "tcp://127.0.0.1:12345" /* document 003 binds 0.0.0.0; loopback is enough here */
+#define DEFAULT_URI                                                                                \
+    "tcp://127.0.0.1:12345" /* document 003 binds 0.0.0.0; loopback is enough here */
 #define READ_CHUNK 8192
 
 int main(int argc, char **argv)

@@ -1,4 +1,5 @@
-/* lab.c — helpers every test suite uses: messages in two languages, escaping, loopback sockets, peers. */
+/* lab.c — helpers every test suite uses: messages in two languages, escaping, loopback sockets,
+ * peers. */
 #define _GNU_SOURCE
 #include "lab.h"
 #include "lab_internal.h"
@@ -42,9 +43,15 @@ void lab_add_test(const TTest *test, int points, double timeout_s)
     registered_count++;
 }
 
-int lab_registered_count(void) { return registered_count; }
+int lab_registered_count(void)
+{
+    return registered_count;
+}
 
-const struct lab_registered *lab_registered_at(int i) { return &registered[i]; }
+const struct lab_registered *lab_registered_at(int i)
+{
+    return &registered[i];
+}
 
 void lab_test_started(const char *name)
 {
@@ -73,7 +80,10 @@ int lab_lang_zh(void)
     return 0;
 }
 
-const char *lab_tr(const char *en, const char *zh) { return lab_lang_zh() ? zh : en; }
+const char *lab_tr(const char *en, const char *zh)
+{
+    return lab_lang_zh() ? zh : en;
+}
 
 /* ---- formatting ------------------------------------------------------------ */
 
@@ -113,12 +123,24 @@ const char *lab_escape(const void *bytes, size_t len)
     for (size_t i = 0; i < shown && used < RING_SLOT_SIZE - 64; i++) {
         unsigned char c = p[i];
         switch (c) {
-        case '\n': used += (size_t)sprintf(out + used, "\\n"); break;
-        case '\r': used += (size_t)sprintf(out + used, "\\r"); break;
-        case '\t': used += (size_t)sprintf(out + used, "\\t"); break;
-        case '\0': used += (size_t)sprintf(out + used, "\\0"); break;
-        case '"': used += (size_t)sprintf(out + used, "\\\""); break;
-        case '\\': used += (size_t)sprintf(out + used, "\\\\"); break;
+        case '\n':
+            used += (size_t)sprintf(out + used, "\\n");
+            break;
+        case '\r':
+            used += (size_t)sprintf(out + used, "\\r");
+            break;
+        case '\t':
+            used += (size_t)sprintf(out + used, "\\t");
+            break;
+        case '\0':
+            used += (size_t)sprintf(out + used, "\\0");
+            break;
+        case '"':
+            used += (size_t)sprintf(out + used, "\\\"");
+            break;
+        case '\\':
+            used += (size_t)sprintf(out + used, "\\\\");
+            break;
         default:
             if (c >= 0x20 && c < 0x7f)
                 out[used++] = (char)c;
@@ -133,7 +155,10 @@ const char *lab_escape(const void *bytes, size_t len)
     return out;
 }
 
-const char *lab_escape_str(const char *s) { return s ? lab_escape(s, strlen(s)) : "NULL"; }
+const char *lab_escape_str(const char *s)
+{
+    return s ? lab_escape(s, strlen(s)) : "NULL";
+}
 
 const char *lab_errno_text(int err)
 {
@@ -164,10 +189,8 @@ void lab_fail(const char *file, int line, const char *function, const char *expe
     static char text[LAB_MESSAGE_MAX];
     int zh = lab_lang_zh();
     snprintf(text, sizeof text, "%s %s\n%s %s\n%s %s\n%s %s\n%s %s:%d",
-             zh ? "函数：" : "function:", function,
-             zh ? "期望：" : "expected:", expected,
-             zh ? "实际：" : "got:     ", got,
-             zh ? "提示：" : "hint:    ", hint,
+             zh ? "函数：" : "function:", function, zh ? "期望：" : "expected:", expected,
+             zh ? "实际：" : "got:     ", got, zh ? "提示：" : "hint:    ", hint,
              zh ? "位置：" : "test at: ", file, line);
     store_message(text);
     ck_abort_msg("%.1000s", text);
@@ -207,8 +230,8 @@ void lab_called(void)
     }
 }
 
-void lab_assert_fails_with(const char *file, int line, const char *function, long ret,
-                           int err, int want_errno, const char *hint)
+void lab_assert_fails_with(const char *file, int line, const char *function, long ret, int err,
+                           int want_errno, const char *hint)
 {
     if (ret == -1 && err == want_errno)
         return;
@@ -257,7 +280,8 @@ void lab_assert_no_fd_leak(const char *file, int line, const char *function, int
         return;
     lab_fail(file, line, function,
              lab_fmt(lab_tr("%d open descriptors (as before the calls)",
-                            "%d 个打开的描述符（与调用前相同）"), before),
+                            "%d 个打开的描述符（与调用前相同）"),
+                     before),
              lab_fmt(lab_tr("%d open descriptors: %d leaked", "%d 个打开的描述符：泄漏了 %d 个"),
                      now, now - before),
              hint);

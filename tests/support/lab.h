@@ -1,4 +1,5 @@
-/* lab.h — the grader's support library: points, bilingual failure messages, loopback sockets, leak checks. */
+/* lab.h — the grader's support library: points, bilingual failure messages, loopback sockets, leak
+ * checks. */
 #ifndef LAB_H
 #define LAB_H
 
@@ -32,16 +33,16 @@
 #define LAB_TIMEOUT_S 3.0
 
 /** Declares a test worth @p points; the body follows in braces. */
-#define LAB_TEST(name, points)                                                 \
-    static void name##_body(void);                                             \
-    static const int name##_points = (points);                                 \
-    START_TEST(name)                                                           \
-    {                                                                          \
-        lab_test_started(#name);                                               \
-        name##_body();                                                         \
-        lab_test_finished();                                                   \
-    }                                                                          \
-    END_TEST                                                                   \
+#define LAB_TEST(name, points)                                                                     \
+    static void name##_body(void);                                                                 \
+    static const int name##_points = (points);                                                     \
+    START_TEST(name)                                                                               \
+    {                                                                                              \
+        lab_test_started(#name);                                                                   \
+        name##_body();                                                                             \
+        lab_test_finished();                                                                       \
+    }                                                                                              \
+    END_TEST                                                                                       \
     static void name##_body(void)
 
 /** Registers a test declared with LAB_TEST (call from lab_register_tests). */
@@ -67,7 +68,8 @@ const char *lab_tr(const char *en, const char *zh);
 
 /** printf into one of a ring of buffers that live until the test ends. */
 const char *lab_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/** The bytes as a C string literal: "\xe6\xb5\x8b\r\n" (quotes included); long input is shortened. */
+/** The bytes as a C string literal: "\xe6\xb5\x8b\r\n" (quotes included); long input is shortened.
+ */
 const char *lab_escape(const void *bytes, size_t len);
 /** lab_escape of a NUL-terminated string, or NULL printed as NULL. */
 const char *lab_escape_str(const char *s);
@@ -84,18 +86,18 @@ void lab_fail(const char *file, int line, const char *function, const char *expe
               const char *got, const char *hint) __attribute__((noreturn));
 
 /** Fails unless @p cond holds; the message arguments are evaluated only on failure. */
-#define LAB_ASSERT(cond, function, expected, got, hint)                        \
-    do {                                                                       \
-        if (!(cond))                                                           \
-            lab_fail(__FILE__, __LINE__, (function), (expected), (got), (hint)); \
+#define LAB_ASSERT(cond, function, expected, got, hint)                                            \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            lab_fail(__FILE__, __LINE__, (function), (expected), (got), (hint));                   \
     } while (0)
 
 /** The grader itself could not set up the test (not the student's fault). */
 void lab_setup_failed(const char *file, int line, const char *what) __attribute__((noreturn));
-#define LAB_SETUP(cond, what)                                                  \
-    do {                                                                       \
-        if (!(cond))                                                           \
-            lab_setup_failed(__FILE__, __LINE__, (what));                      \
+#define LAB_SETUP(cond, what)                                                                      \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            lab_setup_failed(__FILE__, __LINE__, (what));                                          \
     } while (0)
 
 /**
@@ -105,39 +107,40 @@ void lab_setup_failed(const char *file, int line, const char *what) __attribute_
 void lab_calling(const char *call, const char *blocked_on);
 void lab_called(void);
 /** Runs @p expr with lab_calling()/lab_called() around it and yields its value. */
-#define LAB_CALL(call, blocked_on, expr)                                       \
-    __extension__({                                                            \
-        lab_calling((call), (blocked_on));                                     \
-        __typeof__(expr) lab_call_result_ = (expr);                            \
-        int lab_call_errno_ = errno;                                           \
-        lab_called();                                                          \
-        errno = lab_call_errno_;                                               \
-        lab_call_result_;                                                      \
+#define LAB_CALL(call, blocked_on, expr)                                                           \
+    __extension__({                                                                                \
+        lab_calling((call), (blocked_on));                                                         \
+        __typeof__(expr) lab_call_result_ = (expr);                                                \
+        int lab_call_errno_ = errno;                                                               \
+        lab_called();                                                                              \
+        errno = lab_call_errno_;                                                                   \
+        lab_call_result_;                                                                          \
     })
 
 /** LAB_CALL for a call that returns nothing. */
-#define LAB_CALL_VOID(call, blocked_on, stmt)                                  \
-    do {                                                                       \
-        lab_calling((call), (blocked_on));                                     \
-        stmt;                                                                  \
-        lab_called();                                                          \
+#define LAB_CALL_VOID(call, blocked_on, stmt)                                                      \
+    do {                                                                                           \
+        lab_calling((call), (blocked_on));                                                         \
+        stmt;                                                                                      \
+        lab_called();                                                                              \
     } while (0)
 
 /* ---- common assertions ---------------------------------------------------- */
 
 /** Asserts ret == -1 and errno == want_errno after calling @p function. */
-void lab_assert_fails_with(const char *file, int line, const char *function, long ret,
-                           int err, int want_errno, const char *hint);
-#define LAB_ASSERT_FAILS_WITH(function, ret, err, want_errno, hint)            \
+void lab_assert_fails_with(const char *file, int line, const char *function, long ret, int err,
+                           int want_errno, const char *hint);
+#define LAB_ASSERT_FAILS_WITH(function, ret, err, want_errno, hint)                                \
     lab_assert_fails_with(__FILE__, __LINE__, (function), (long)(ret), (err), (want_errno), (hint))
 
 /** Asserts that two byte strings are equal, showing both escaped on failure. */
 void lab_assert_bytes(const char *file, int line, const char *function, const void *got,
                       size_t got_len, const void *want, size_t want_len, const char *hint);
-#define LAB_ASSERT_BYTES(function, got, got_len, want, want_len, hint)         \
+#define LAB_ASSERT_BYTES(function, got, got_len, want, want_len, hint)                             \
     lab_assert_bytes(__FILE__, __LINE__, (function), (got), (got_len), (want), (want_len), (hint))
-#define LAB_ASSERT_STR(function, got, want, hint)                              \
-    lab_assert_bytes(__FILE__, __LINE__, (function), (got), strlen(got), (want), strlen(want), (hint))
+#define LAB_ASSERT_STR(function, got, want, hint)                                                  \
+    lab_assert_bytes(__FILE__, __LINE__, (function), (got), strlen(got), (want), strlen(want),     \
+                     (hint))
 
 /* ---- descriptors ---------------------------------------------------------- */
 
@@ -148,7 +151,7 @@ int lab_fd_is_open(int fd);
 /** Fails the test if more descriptors are open than @p before. */
 void lab_assert_no_fd_leak(const char *file, int line, const char *function, int before,
                            const char *hint);
-#define LAB_ASSERT_NO_FD_LEAK(function, before, hint)                          \
+#define LAB_ASSERT_NO_FD_LEAK(function, before, hint)                                              \
     lab_assert_no_fd_leak(__FILE__, __LINE__, (function), (before), (hint))
 /** Lowers RLIMIT_NOFILE and fills every free slot, so the next open fails with EMFILE. */
 void lab_exhaust_descriptors(void);
@@ -176,7 +179,8 @@ uint16_t lab_free_port(void);
 
 /** Waits up to @p timeout_ms for @p fd to be readable: 1, 0 on timeout. */
 int lab_wait_readable(int fd, int timeout_ms);
-/** Reads exactly @p len bytes within @p timeout_ms; returns the count read (less at EOF/timeout). */
+/** Reads exactly @p len bytes within @p timeout_ms; returns the count read (less at EOF/timeout).
+ */
 size_t lab_read_exact(int fd, void *buf, size_t len, int timeout_ms);
 /** Reads until EOF or @p timeout_ms; returns bytes read, -1 if the time ran out first. */
 ssize_t lab_read_until_eof(int fd, void *buf, size_t cap, int timeout_ms);

@@ -13,12 +13,12 @@
  * is limited to a few kilobytes, so the full failure text travels here.
  */
 struct lab_shared {
-    int started;                    /* the test body was entered */
-    int finished;                   /* the test body returned normally */
-    int setup_failed;               /* the grader, not the student, failed */
-    char call[LAB_NOTE_MAX];        /* student call running now, "" if none */
-    char blocked_on[LAB_NOTE_MAX];  /* what that call may be waiting for */
-    char message[LAB_MESSAGE_MAX];  /* the failure explanation */
+    int started;                   /* the test body was entered */
+    int finished;                  /* the test body returned normally */
+    int setup_failed;              /* the grader, not the student, failed */
+    char call[LAB_NOTE_MAX];       /* student call running now, "" if none */
+    char blocked_on[LAB_NOTE_MAX]; /* what that call may be waiting for */
+    char message[LAB_MESSAGE_MAX]; /* the failure explanation */
 };
 
 extern struct lab_shared *lab_shared;

@@ -1,4 +1,5 @@
-/* runner.c — main() of every lesson's grader: runs each test in a forked, time-limited child and scores it. */
+/* runner.c — main() of every lesson's grader: runs each test in a forked, time-limited child and
+ * scores it. */
 #define _GNU_SOURCE
 #include "lab.h"
 #include "lab_internal.h"
@@ -167,8 +168,9 @@ static void explain_running_call(struct outcome *o)
         if (lab_shared->blocked_on[0])
             append(o, "\n%s %s", zh ? "阻塞在：" : "blocked on:", lab_shared->blocked_on);
     } else {
-        append(o, "\n%s", zh ? "当时在：测试自己的代码中（学生函数已返回）"
-                             : "while in: the test's own code, after your function returned");
+        append(o, "\n%s",
+               zh ? "当时在：测试自己的代码中（学生函数已返回）"
+                  : "while in: the test's own code, after your function returned");
     }
 }
 
@@ -187,9 +189,10 @@ static void judge(TestResult *tr, double timeout_s, struct outcome *o)
             o->passed = 1;
             return;
         }
-        append(o, "%s", zh ? "测试提前结束：进程以状态 0 退出，测试没有跑完。"
-                           : "the test ended early: the process exited with status 0 before the "
-                             "test finished.");
+        append(o, "%s",
+               zh ? "测试提前结束：进程以状态 0 退出，测试没有跑完。"
+                  : "the test ended early: the process exited with status 0 before the "
+                    "test finished.");
         explain_running_call(o);
         append(o, "\n%s %s", zh ? "提示：" : "hint:    ",
                zh ? "被测函数不应调用 exit()；出错时返回 -1 并设置 errno。"
@@ -226,8 +229,9 @@ static void judge(TestResult *tr, double timeout_s, struct outcome *o)
                          : "usual causes: a NULL pointer, writing past a buffer, a double free. "
                            "Find the line with gdb or -fsanitize=address."));
     } else if (sscanf(msg, "Early exit with return value %d", &exit_value) == 1) {
-        append(o, zh ? "进程以状态 %d 退出，测试没有跑完。"
-                     : "the process exited with status %d before the test finished.",
+        append(o,
+               zh ? "进程以状态 %d 退出，测试没有跑完。"
+                  : "the process exited with status %d before the test finished.",
                exit_value);
         explain_running_call(o);
         append(o, "\n%s %s", zh ? "提示：" : "hint:    ",
@@ -338,8 +342,8 @@ int main(int argc, char **argv)
         return 0;
     }
 
-    lab_shared = mmap(NULL, sizeof *lab_shared, PROT_READ | PROT_WRITE,
-                      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    lab_shared =
+        mmap(NULL, sizeof *lab_shared, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (lab_shared == MAP_FAILED) {
         perror("mmap");
         return 2;
@@ -393,16 +397,17 @@ int main(int argc, char **argv)
         score += got;
         max_score += t->points;
         printf("  %s  %-58s %2d/%d\n",
-               outcome.passed ? (zh ? "通过" : "PASS") : (zh ? "失败" : "FAIL"), t->test->name,
-               got, t->points);
+               outcome.passed ? (zh ? "通过" : "PASS") : (zh ? "失败" : "FAIL"), t->test->name, got,
+               t->points);
         if (outcome.text[0])
             print_indented(outcome.text);
         if (json) {
             fprintf(json, "%s{\"name\": ", run > 1 ? ",\n" : "");
             json_string(json, lab_fmt("%s: %s", LAB_LESSON, t->test->name));
             fprintf(json, ", \"number\": \"%d.%d\"", atoi(LAB_LESSON), i + 1);
-            fprintf(json, ", \"score\": %d, \"max_score\": %d, \"status\": \"%s\", \"output\": ",
-                    got, t->points, outcome.passed ? "passed" : "failed");
+            fprintf(json,
+                    ", \"score\": %d, \"max_score\": %d, \"status\": \"%s\", \"output\": ", got,
+                    t->points, outcome.passed ? "passed" : "failed");
             json_string(json, outcome.text);
             fputc('}', json);
         }

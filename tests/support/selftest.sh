@@ -38,6 +38,10 @@ EOF
   check "results.json is valid Gradescope JSON" $?
 fi
 
+echo "== demo programs (reference build, against loopback peers)"
+make --no-print-directory test-demos IMPL=solutions >"$log/demos.txt" 2>&1
+check "every demo program behaves as its document's program" $? "(see $log/demos.txt)"
+
 echo "== skeletons"
 t0=$(date +%s)
 make --no-print-directory test >"$log/skeletons.txt" 2>&1

@@ -1,4 +1,5 @@
-/* wrap.c — records and disturbs the system calls that the code under test makes (linked with -Wl,--wrap=NAME). */
+/* wrap.c — records and disturbs the system calls that the code under test makes (linked with
+ * -Wl,--wrap=NAME). */
 #define _GNU_SOURCE
 #include "lab.h"
 
@@ -26,7 +27,10 @@
 
 __thread int lab_student_depth;
 
-int lab_in_student_code(void) { return lab_student_depth > 0; }
+int lab_in_student_code(void)
+{
+    return lab_student_depth > 0;
+}
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct lab_call calls[LAB_MAX_CALLS];
@@ -35,11 +39,11 @@ static int call_count;
 #define MAX_INJECTIONS 16
 struct injection {
     char name[16];
-    int nth;        /* first affected call, 1-based */
-    int times;      /* affected calls in a row, -1 for all */
-    int err;        /* errno to fail with, 0 to shorten the transfer */
+    int nth;   /* first affected call, 1-based */
+    int times; /* affected calls in a row, -1 for all */
+    int err;   /* errno to fail with, 0 to shorten the transfer */
     size_t max_bytes;
-    int seen;       /* calls of this name since lab_inject */
+    int seen; /* calls of this name since lab_inject */
 };
 static struct injection injections[MAX_INJECTIONS];
 static int injection_count;
@@ -56,9 +60,15 @@ void lab_record_reset(void)
     pthread_mutex_unlock(&lock);
 }
 
-int lab_record_count(void) { return call_count; }
+int lab_record_count(void)
+{
+    return call_count;
+}
 
-const struct lab_call *lab_recorded(int i) { return i >= 0 && i < call_count ? &calls[i] : NULL; }
+const struct lab_call *lab_recorded(int i)
+{
+    return i >= 0 && i < call_count ? &calls[i] : NULL;
+}
 
 int lab_recorded_count(const char *name)
 {
@@ -76,8 +86,8 @@ const char *lab_recorded_text(void)
     for (int i = 0; i < call_count && used < sizeof text - 128; i++) {
         const struct lab_call *c = &calls[i];
         used += (size_t)snprintf(text + used, sizeof text - used, "%s%s(%ld, %ld, %ld) = %s",
-                                 i ? "\n          " : "", c->name, c->arg[0], c->arg[1],
-                                 c->arg[2], lab_result_text(c->ret, c->err));
+                                 i ? "\n          " : "", c->name, c->arg[0], c->arg[1], c->arg[2],
+                                 lab_result_text(c->ret, c->err));
     }
     if (call_count == 0)
         snprintf(text, sizeof text, "%s", lab_tr("(no calls)", "（没有调用）"));
@@ -177,37 +187,37 @@ static long port_of(const struct sockaddr *addr)
  * injected failure if one is due, else call the real function; record it.
  * `len_var` names a size_t argument that a "short transfer" injection clips.
  */
-#define STUDENT_FAILS(name, ret_on_fail, a0, a1, a2, a3)                       \
-    struct injection *in_ = injection_for(name);                               \
-    if (in_ && in_->err) {                                                     \
-        record(name, (long)(a0), (long)(a1), (long)(a2), (long)(a3), -1, in_->err); \
-        errno = in_->err;                                                      \
-        return ret_on_fail;                                                    \
+#define STUDENT_FAILS(name, ret_on_fail, a0, a1, a2, a3)                                           \
+    struct injection *in_ = injection_for(name);                                                   \
+    if (in_ && in_->err) {                                                                         \
+        record(name, (long)(a0), (long)(a1), (long)(a2), (long)(a3), -1, in_->err);                \
+        errno = in_->err;                                                                          \
+        return ret_on_fail;                                                                        \
     }
 
-#define RECORD_RESULT(name, result, a0, a1, a2, a3)                            \
-    do {                                                                       \
-        int saved_ = errno;                                                    \
-        record(name, (long)(a0), (long)(a1), (long)(a2), (long)(a3), (long)(result), \
-               (long)(result) == -1 ? saved_ : 0);                             \
-        errno = saved_;                                                        \
+#define RECORD_RESULT(name, result, a0, a1, a2, a3)                                                \
+    do {                                                                                           \
+        int saved_ = errno;                                                                        \
+        record(name, (long)(a0), (long)(a1), (long)(a2), (long)(a3), (long)(result),               \
+               (long)(result) == -1 ? saved_ : 0);                                                 \
+        errno = saved_;                                                                            \
     } while (0)
 
 /* ---- wrappers with a plain int result -------------------------------------------- */
 
-#define WRAP_SIMPLE(ret_t, name, params, args, a0, a1, a2, a3)                 \
-    extern ret_t __real_##name params __attribute__((weak));                   \
-    ret_t __wrap_##name params;                                                \
-    ret_t __wrap_##name params                                                 \
-    {                                                                          \
-        if (!lab_in_student_code())                                            \
-            return __real_##name args;                                         \
-        STUDENT_FAILS(#name, -1, a0, a1, a2, a3)                               \
-        ret_t result_ = __real_##name args;                                    \
-        RECORD_RESULT(#name, result_, a0, a1, a2, a3);                         \
-        if (result_ != -1)                                                     \
-            clobber_after_success(#name);                                      \
-        return result_;                                                        \
+#define WRAP_SIMPLE(ret_t, name, params, args, a0, a1, a2, a3)                                     \
+    extern ret_t __real_##name params __attribute__((weak));                                       \
+    ret_t __wrap_##name params;                                                                    \
+    ret_t __wrap_##name params                                                                     \
+    {                                                                                              \
+        if (!lab_in_student_code())                                                                \
+            return __real_##name args;                                                             \
+        STUDENT_FAILS(#name, -1, a0, a1, a2, a3)                                                   \
+        ret_t result_ = __real_##name args;                                                        \
+        RECORD_RESULT(#name, result_, a0, a1, a2, a3);                                             \
+        if (result_ != -1)                                                                         \
+            clobber_after_success(#name);                                                          \
+        return result_;                                                                            \
     }
 
 WRAP_SIMPLE(int, socket, (int domain, int type, int protocol), (domain, type, protocol), domain,
@@ -215,20 +225,19 @@ WRAP_SIMPLE(int, socket, (int domain, int type, int protocol), (domain, type, pr
 WRAP_SIMPLE(int, bind, (int fd, const struct sockaddr *addr, socklen_t len), (fd, addr, len), fd,
             addr ? addr->sa_family : -1, port_of(addr), len)
 WRAP_SIMPLE(int, listen, (int fd, int backlog), (fd, backlog), fd, backlog, 0, 0)
-WRAP_SIMPLE(int, accept, (int fd, struct sockaddr *addr, socklen_t *len), (fd, addr, len), fd, 0,
-            0, 0)
+WRAP_SIMPLE(int, accept, (int fd, struct sockaddr *addr, socklen_t *len), (fd, addr, len), fd, 0, 0,
+            0)
 WRAP_SIMPLE(int, accept4, (int fd, struct sockaddr *addr, socklen_t *len, int flags),
             (fd, addr, len, flags), fd, flags, 0, 0)
-WRAP_SIMPLE(int, connect, (int fd, const struct sockaddr *addr, socklen_t len), (fd, addr, len),
-            fd, addr ? addr->sa_family : -1, port_of(addr), len)
+WRAP_SIMPLE(int, connect, (int fd, const struct sockaddr *addr, socklen_t len), (fd, addr, len), fd,
+            addr ? addr->sa_family : -1, port_of(addr), len)
 WRAP_SIMPLE(int, close, (int fd), (fd), fd, 0, 0, 0)
 WRAP_SIMPLE(int, shutdown, (int fd, int how), (fd, how), fd, how, 0, 0)
 WRAP_SIMPLE(int, getsockopt, (int fd, int level, int name, void *value, socklen_t *len),
             (fd, level, name, value, len), fd, level, name, 0)
-WRAP_SIMPLE(int, poll, (struct pollfd * fds, nfds_t n, int timeout), (fds, n, timeout), n,
-            timeout, n > 0 ? fds[0].fd : -1, n > 0 ? fds[0].events : 0)
-WRAP_SIMPLE(int, select,
-            (int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv),
+WRAP_SIMPLE(int, poll, (struct pollfd * fds, nfds_t n, int timeout), (fds, n, timeout), n, timeout,
+            n > 0 ? fds[0].fd : -1, n > 0 ? fds[0].events : 0)
+WRAP_SIMPLE(int, select, (int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv),
             (nfds, rd, wr, ex, tv), nfds, tv ? tv->tv_sec * 1000 + tv->tv_usec / 1000 : -1, 0, 0)
 
 /* setsockopt: the log keeps the int value, which is what the lessons set. */
@@ -287,19 +296,19 @@ struct protoent *__wrap_getprotobyname(const char *name)
 
 /* ---- transfers: may also be shortened ------------------------------------------------ */
 
-#define WRAP_TRANSFER(name, params, buf_t, call_args, a0, a3)                  \
-    extern ssize_t __real_##name params __attribute__((weak));                 \
-    ssize_t __wrap_##name params;                                              \
-    ssize_t __wrap_##name params                                               \
-    {                                                                          \
-        if (!lab_in_student_code())                                            \
-            return __real_##name call_args;                                    \
-        STUDENT_FAILS(#name, -1, a0, 0, len, a3)                               \
-        if (in_ && in_->max_bytes > 0 && len > in_->max_bytes)                 \
-            len = in_->max_bytes;                                              \
-        ssize_t result_ = __real_##name call_args;                             \
-        RECORD_RESULT(#name, result_, a0, 0, len, a3);                         \
-        return result_;                                                        \
+#define WRAP_TRANSFER(name, params, buf_t, call_args, a0, a3)                                      \
+    extern ssize_t __real_##name params __attribute__((weak));                                     \
+    ssize_t __wrap_##name params;                                                                  \
+    ssize_t __wrap_##name params                                                                   \
+    {                                                                                              \
+        if (!lab_in_student_code())                                                                \
+            return __real_##name call_args;                                                        \
+        STUDENT_FAILS(#name, -1, a0, 0, len, a3)                                                   \
+        if (in_ && in_->max_bytes > 0 && len > in_->max_bytes)                                     \
+            len = in_->max_bytes;                                                                  \
+        ssize_t result_ = __real_##name call_args;                                                 \
+        RECORD_RESULT(#name, result_, a0, 0, len, a3);                                             \
+        return result_;                                                                            \
     }
 
 WRAP_TRANSFER(read, (int fd, void *buf, size_t len), void *, (fd, buf, len), fd, 0)

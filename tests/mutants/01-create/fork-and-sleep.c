@@ -21,8 +21,14 @@ static int leave_child_and_fail(void)
     return -1;
 }
 
-int create_tcp_socket(void) { return leave_child_and_fail(); }
-int create_udp_socket(void) { return leave_child_and_fail(); }
+int create_tcp_socket(void)
+{
+    return leave_child_and_fail();
+}
+int create_udp_socket(void)
+{
+    return leave_child_and_fail();
+}
 int socket_kind(int fd, int *domain, int *type, int *protocol)
 {
     (void)fd, (void)domain, (void)type, (void)protocol;

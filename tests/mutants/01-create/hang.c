@@ -6,8 +6,16 @@
 
 #include <unistd.h>
 
-int create_tcp_socket(void) { for (;;) pause(); }
-int create_udp_socket(void) { for (;;) pause(); }
+int create_tcp_socket(void)
+{
+    for (;;)
+        pause();
+}
+int create_udp_socket(void)
+{
+    for (;;)
+        pause();
+}
 int socket_kind(int fd, int *domain, int *type, int *protocol)
 {
     (void)fd, (void)domain, (void)type, (void)protocol;

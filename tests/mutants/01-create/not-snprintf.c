@@ -1,5 +1,6 @@
-/* mutant: format_socket_error copies with strncpy and returns the bytes written, not the full length.
- * expect-fail: test_format_socket_error_truncates_like_snprintf test_format_socket_error_zero_capacity
+/* mutant: format_socket_error copies with strncpy and returns the bytes written, not the full
+ * length. expect-fail: test_format_socket_error_truncates_like_snprintf
+ * test_format_socket_error_zero_capacity
  */
 #define _GNU_SOURCE /* SO_DOMAIN and SO_PROTOCOL are Linux extensions */
 #include "create.h"
