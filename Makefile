@@ -65,7 +65,7 @@ TEST_BINS   := $(foreach l,$(LESSONS),$(OUT)/tests/$(l))
 ALL_UNITS   := $(foreach l,$(ALL_LESSONS),$(OUT)/units/$(l).o)
 DEMO_BINS   := $(foreach l,$(ALL_LESSONS),$(foreach d,$(call demos_of,$(l)),$(OUT)/bin/$(notdir $(basename $(d)))))
 
-.PHONY: all help test grade demos test-demos docs selftest clean tests-build format
+.PHONY: all help test grade demos test-demos mutants docs selftest clean tests-build format
 .DEFAULT_GOAL := help
 
 help:
@@ -148,6 +148,22 @@ test grade:
 	@$(MAKE) --no-print-directory -k tests-build IMPL=$(IMPL) LESSON="$(LESSON)" SAN=$(SAN) \
 	    || echo "(some lessons did not build: they score 0, see the compiler messages above)"
 	@bash tests/support/grade.sh "$(OUT)" "$(IMPL)" $(if $(filter grade,$@),--json) $(LESSONS)
+
+# ---- mutants: each lesson's grader linked with one typical mistake (for make selftest) ----
+# Built with IMPL=solutions: they reuse the reference build's test objects.
+
+MUTANT_SRCS := $(sort $(wildcard tests/mutants/[0-9][0-9]-*/*.c))
+MUTANT_BINS := $(patsubst tests/mutants/%.c,$(BUILD)/mutants/%,$(MUTANT_SRCS))
+define MUTANT_RULE
+$(BUILD)/mutants/$(1)/$(2): tests/mutants/$(1)/$(2).c $(OUT)/obj/$(1)/test.o $(OUT)/obj/$(1)/runner.o $(SUPPORT_OBJ) lessons/$(1)/$(call name_of,$(1)).h
+	@mkdir -p $$(dir $$@)
+	$(Q)$(CC) $(UNIT_CFLAGS) -Ilessons/$(1) -c $$< -o $$@.o
+	$(Q)$(CC) $(LDSAN) -o $$@ $(OUT)/obj/$(1)/test.o $(OUT)/obj/$(1)/runner.o $$@.o $(SUPPORT_OBJ) \
+	    $(call wraps_of,$(1)) $(CHECK_LIBS) -pthread
+endef
+$(foreach m,$(MUTANT_SRCS),$(eval $(call MUTANT_RULE,$(notdir $(patsubst %/,%,$(dir $(m)))),$(basename $(notdir $(m))))))
+
+mutants: $(MUTANT_BINS)
 
 # ---- docs, selftest, housekeeping -------------------------------------------------------
 
