@@ -92,36 +92,58 @@ static void limit_child(void)
 
 /* ---- leftover processes ------------------------------------------------------------ */
 
-/* Kills every live child of this process (orphans of the test are reparented to
- * us); returns how many it killed. Zombies are only reaped. */
+/* Kills @p pid unless it is a zombie (those are only reaped); 1 if killed. */
+static int kill_if_alive(pid_t pid)
+{
+    char path[64], line[256];
+    int zombie = 0;
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *stat = fopen(path, "r");
+    if (!stat)
+        return 0;
+    if (fgets(line, sizeof line, stat)) {
+        const char *state = strrchr(line, ')'); /* "pid (comm) S ...": comm may hold spaces */
+        zombie = state && state[1] == ' ' && state[2] == 'Z';
+    }
+    fclose(stat);
+    return !zombie && kill(pid, SIGKILL) == 0;
+}
+
+/* Kills every live child of this process (orphans of the test are reparented
+ * to us); returns how many it killed. The kernel lists our children in
+ * /proc/self/task/<tid>/children; without that file, scan all of /proc. */
 static int kill_children_once(void)
 {
+    char path[64];
+    int killed = 0;
+    snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
+    FILE *children = fopen(path, "r");
+    if (children) {
+        int pid;
+        while (fscanf(children, "%d", &pid) == 1)
+            killed += kill_if_alive(pid);
+        fclose(children);
+        return killed;
+    }
     DIR *proc = opendir("/proc");
     struct dirent *entry;
-    int killed = 0;
-    pid_t me = getpid();
     if (!proc)
         return 0;
     while ((entry = readdir(proc)) != NULL) {
-        char path[300], line[256];
-        int zombie = 0, ours = 0;
+        char status_path[300], line[256];
         if (!isdigit((unsigned char)entry->d_name[0]))
             continue;
-        snprintf(path, sizeof path, "/proc/%s/status", entry->d_name);
-        FILE *status = fopen(path, "r");
+        snprintf(status_path, sizeof status_path, "/proc/%s/status", entry->d_name);
+        FILE *status = fopen(status_path, "r");
         if (!status)
             continue;
-        while (fgets(line, sizeof line, status)) {
-            if (strncmp(line, "State:", 6) == 0)
-                zombie = strchr(line, 'Z') != NULL;
+        while (fgets(line, sizeof line, status))
             if (strncmp(line, "PPid:", 5) == 0) {
-                ours = atoi(line + 5) == me;
+                if (atoi(line + 5) == getpid())
+                    killed += kill_if_alive(atoi(entry->d_name));
                 break;
             }
-        }
         fclose(status);
-        if (ours && !zombie && kill(atoi(entry->d_name), SIGKILL) == 0)
-            killed++;
     }
     closedir(proc);
     return killed;
@@ -141,7 +163,7 @@ static int kill_leftovers(void)
         while (waitpid(-1, NULL, WNOHANG) > 0) {
         }
         total += killed;
-        if (killed == 0 && round > 0)
+        if (killed == 0)
             break;
         usleep(1000);
     }

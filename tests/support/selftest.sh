@@ -13,6 +13,13 @@ check() { # check NAME STATUS [DETAIL]
   fi
 }
 started=$(date +%s)
+phase_start=
+phase() { # prints the time the previous phase took, then the new heading
+  local now; now=$(date +%s)
+  [ -z "$phase_start" ] || printf '  (%d s)\n' $((now - phase_start))
+  phase_start=$now
+  echo "== $1"
+}
 log=build/selftest
 rm -rf "$log"
 mkdir -p "$log"
@@ -22,7 +29,7 @@ sum_scores() { # total score of a results dir
   cat "$1"/*.summary 2>/dev/null | awk '{ s += $4 } END { print s + 0 }'
 }
 
-echo "== solutions"
+phase "solutions"
 make --no-print-directory grade IMPL=solutions >"$log/solutions.txt" 2>&1
 check "every solution passes every test" $? "(see $log/solutions.txt)"
 tail -n "$(( $(ls -d lessons/[0-9][0-9]-*/ | wc -l) + 4 ))" "$log/solutions.txt"
@@ -38,11 +45,11 @@ EOF
   check "results.json is valid Gradescope JSON" $?
 fi
 
-echo "== demo programs (reference build, against loopback peers)"
+phase "demo programs (reference build, against loopback peers)"
 make --no-print-directory test-demos IMPL=solutions >"$log/demos.txt" 2>&1
 check "every demo program behaves as its document's program" $? "(see $log/demos.txt)"
 
-echo "== skeletons"
+phase "skeletons"
 t0=$(date +%s)
 make --no-print-directory test >"$log/skeletons.txt" 2>&1
 status=$?
@@ -53,14 +60,14 @@ score=$(sum_scores build/lessons/results)
 grep -q '^  PASS' "$log/skeletons.txt"; [ $? -ne 0 ]; check "no skeleton passes any test" $?
 [ $((t1 - t0)) -lt 60 ]; check "skeletons graded in $((t1 - t0)) s (< 60 s)" $?
 
-echo "== sanitizers (ASan + UBSan) on the solutions"
+phase "sanitizers (ASan + UBSan) on the solutions"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
   make --no-print-directory test IMPL=solutions SAN=1 >"$log/sanitizers.txt" 2>&1
 check "solutions pass under -fsanitize=address,undefined" $? "(see $log/sanitizers.txt)"
 ! grep -q 'runtime error\|AddressSanitizer\|LeakSanitizer' "$log/sanitizers.txt"
 check "no sanitizer report" $?
 
-echo "== mutants (typical mistakes must fail)"
+phase "mutants (typical mistakes must fail)"
 run_mutant() { # lesson file: prints "ok|FAIL description" lines
   local lesson=$1 file=$2 mut bin results expect want got
   mut=$(basename "$file" .c)
@@ -70,7 +77,7 @@ run_mutant() { # lesson file: prints "ok|FAIL description" lines
   expect=$(sed -n '1,12p' "$file")
   local env_extra=("LAB_UNIT_SHOWN=$file")
   # A submission that must score 0 mostly times out: shorter limits keep this quick.
-  if grep -q 'expect-score: 0' <<<"$expect"; then env_extra+=(LAB_TIMEOUT=0.4); fi
+  if grep -q 'expect-score: 0' <<<"$expect"; then env_extra+=(LAB_TIMEOUT=0.25); fi
   env "${env_extra[@]}" "$bin" --out "$results" >"$results/run.txt" 2>&1
   if grep -q 'expect-score: 0' <<<"$expect"; then
     read -r _ _ _ got _ <"$results/$lesson.summary"
@@ -89,9 +96,11 @@ export -f run_mutant
 if ls tests/mutants/*/*.c >/dev/null 2>&1; then
   if make --no-print-directory -j"$(nproc)" mutants IMPL=solutions >"$log/mutants-build.txt" 2>&1; then
     check "every mutant builds" 0
-    # Mutants mostly wait (timeouts, blocked peers), so run more than the core count at once.
-    for f in tests/mutants/*/*.c; do echo "$(basename "$(dirname "$f")") $f"; done |
-      xargs -P 6 -L 1 bash -c 'run_mutant "$0" "$1"' >"$log/mutants.txt" 2>&1
+    # Mutants mostly wait (timeouts, blocked peers), so run more than the core
+    # count at once; the all-blocking ones, the longest, go first.
+    for f in $(ls tests/mutants/*/hang.c) $(ls tests/mutants/*/*.c | grep -v '/hang\.c$'); do
+      echo "$(basename "$(dirname "$f")") $f"
+    done | xargs -P 8 -L 1 bash -c 'run_mutant "$0" "$1"' >"$log/mutants.txt" 2>&1
     while read -r verdict rest; do
       if [ "$verdict" = ok ]; then check "$rest" 0; else check "$rest" 1; fi
     done < <(sort -k2 "$log/mutants.txt")
@@ -100,7 +109,7 @@ if ls tests/mutants/*/*.c >/dev/null 2>&1; then
   fi
 fi
 
-echo "== no process left behind"
+phase "no process left behind"
 sleep 0.2
 # Only this checkout's processes: other checkouts may be grading right now.
 leftover=$(for pid in $(pgrep -f 'build/(mutants/|[^ ]*/tests/|[^ ]*/bin/)' || true); do
@@ -108,7 +117,7 @@ leftover=$(for pid in $(pgrep -f 'build/(mutants/|[^ ]*/tests/|[^ ]*/bin/)' || t
 done)
 [ -z "$leftover" ]; check "no grader or student process is still running" $? "$leftover"
 
-echo "== bilingual lesson texts"
+phase "bilingual lesson texts"
 # The heading levels of a Markdown file, in order, outside code fences: "1 2 2 3 ...".
 heading_levels() { awk '/^```/ { fence = !fence; next } !fence && /^#+ / { match($0, /^#+/); printf "%d ", RLENGTH }' "$1"; }
 for dir in . lessons/[0-9][0-9]-*; do
@@ -122,7 +131,7 @@ for dir in . lessons/[0-9][0-9]-*; do
   check "$dir: README.en.md and README.zh.md have the same sections and link each other" $same
 done
 
-echo "== PHP-to-C map"
+phase "PHP-to-C map"
 if [ -d ../shared/seeds ]; then
   missing=$(grep -ohiE '\b(socket_[a-z_]+|stream_socket_[a-z_]+|getprotobyname|fsockopen)\b' ../shared/seeds/*.txt |
     tr 'A-Z' 'a-z' | sort -u | grep -vxFf <(grep -v '^#' docs/php-functions.txt) || true)
@@ -135,12 +144,12 @@ for lang in en zh; do
 done
 
 if [ -f docs/build.sh ]; then
-  echo "== docs"
+  phase "docs"
   make --no-print-directory docs >"$log/docs.txt" 2>&1
   check "make docs builds both sites without warnings" $? "(see $log/docs.txt)"
 fi
 
-echo
+phase "summary"
 echo "selftest took $(( $(date +%s) - started )) s"
 if [ $failed -gt 0 ]; then
   printf 'failed: %s\n' "${failures[@]}"
