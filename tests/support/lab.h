@@ -30,7 +30,7 @@
  */
 
 /** Default time limit of one test, in seconds (before CK_TIMEOUT_MULTIPLIER). */
-#define LAB_TIMEOUT_S 3.0
+#define LAB_TIMEOUT_S 2.0
 
 /** Declares a test worth @p points; the body follows in braces. */
 #define LAB_TEST(name, points)                                                                     \

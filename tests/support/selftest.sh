@@ -61,7 +61,8 @@ grep -q '^  PASS' "$log/skeletons.txt"; [ $? -ne 0 ]; check "no skeleton passes 
 [ $((t1 - t0)) -lt 60 ]; check "skeletons graded in $((t1 - t0)) s (< 60 s)" $?
 
 phase "sanitizers (ASan + UBSan) on the solutions"
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+# Sanitized code runs slower: give every time limit twice as long.
+CK_TIMEOUT_MULTIPLIER=2 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
   make --no-print-directory test IMPL=solutions SAN=1 >"$log/sanitizers.txt" 2>&1
 check "solutions pass under -fsanitize=address,undefined" $? "(see $log/sanitizers.txt)"
 ! grep -q 'runtime error\|AddressSanitizer\|LeakSanitizer' "$log/sanitizers.txt"
