@@ -15,7 +15,7 @@ stage_markdown() { # stage_markdown SRC DEST LABEL LANG
   sed -E \
     -e "1s/\$/$([ "$label" = index ] || echo " {#$label}")/" \
     -e "s#\[([^]]*)\]\((\.\./\.\./)?README\.$lang\.md\)#[\1](@ref index)#g" \
-    -e "s#\[([^]]*)\]\((\.\./\.\./)?README\.$other\.md\)#<a href=\"../$other/index.html\">\1</a>#g" \
+    -e "s#\[([^]]*)\]\(\.\./\.\./README\.$other\.md\)#<a href=\"../$other/index.html\">\1</a>#g" \
     -e "s#\[([^]]*)\]\(README\.$other\.md\)#<a href=\"../$other/$label.html\">\1</a>#g" \
     -e "s#\[([^]]*)\]\(lessons/([0-9][0-9])-[a-z-]*/README\.$lang\.md\)#[\1](@ref lesson\2)#g" \
     -e "s#\[([^]]*)\]\(tests/README\.md\)#\1 (tests/README.md)#g" \

@@ -22,6 +22,8 @@
  *
  * Every function returns -1 with `errno` set on failure. None of them closes
  * the descriptor it is given: the caller owns it, also after a failure.
+ *
+ * @see @ref lesson02 (the lesson text), @ref phpmap (PHP to C).
  */
 
 /**

@@ -28,6 +28,8 @@
  *
  * Every function returns -1 with `errno` set by the call that failed, and
  * leaves nothing open that it opened.
+ *
+ * @see @ref lesson03 (the lesson text), @ref phpmap (PHP to C).
  */
 
 /**

@@ -26,6 +26,8 @@
  * (`"[::1]:52814"`), port in decimal; a function that writes one into a
  * buffer of @c cap bytes fails with `ENOSPC` when the text and its NUL do
  * not fit, and then sets the buffer to `""` when @c cap > 0.
+ *
+ * @see @ref lesson04 (the lesson text), @ref phpmap (PHP to C).
  */
 
 /** Most bytes serve_greetings() reads per client: the documents' `socket_read($msgsock, 8192)`. */

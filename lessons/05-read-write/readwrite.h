@@ -32,6 +32,8 @@
  * has gone raises `SIGPIPE`; lesson 06 shows how to avoid it, and the
  * tests of this lesson ignore that signal so that the error comes back as
  * `EPIPE`.
+ *
+ * @see @ref lesson05 (the lesson text), @ref phpmap (PHP to C).
  */
 
 /** Bytes a line reader reads ahead; also the longest piece of a line it returns. */

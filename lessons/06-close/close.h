@@ -25,6 +25,8 @@
  * process unless the write says `MSG_NOSIGNAL`).
  *
  * Every function returns -1 with `errno` set on failure.
+ *
+ * @see @ref lesson06 (the lesson text), @ref phpmap (PHP to C).
  */
 
 /**

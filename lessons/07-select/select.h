@@ -26,6 +26,8 @@
  *   given, so they are built again before every call;
  * - an `fd_set` holds descriptors 0 to `FD_SETSIZE - 1` (1024) only:
  *   `FD_SET()` of a larger one writes past the end of the set.
+ *
+ * @see @ref lesson07 (the lesson text), @ref phpmap (PHP to C).
  */
 
 /**

@@ -29,6 +29,8 @@
  *
  * Conventions: failure is -1 with `errno` set by the call that failed, and
  * nothing opened by the function is left open.
+ *
+ * @see @ref lesson08 (the lesson text), @ref phpmap (PHP to C).
  */
 
 /**

@@ -55,6 +55,8 @@
  * NUL, so a long message is cut but always terminated; with @c err_cap 0
  * nothing is written. `errno` is set to the same value as @c err_code.
  * Nothing the function opened stays open when it fails.
+ *
+ * @see @ref lesson09 (the lesson text), @ref phpmap (PHP to C).
  */
 
 /** listen() backlog of stream_socket_server(), PHP's default (`listen(3, 32)` in document 003). */
