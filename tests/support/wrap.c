@@ -324,3 +324,90 @@ WRAP_TRANSFER(sendto,
               (int fd, const void *buf, size_t len, int flags, const struct sockaddr *to,
                socklen_t tolen),
               const void *, (fd, buf, len, flags, to, tolen), fd, flags)
+
+/* ---- scatter/gather: a shortened transfer gets a clipped copy of the iovec array ------- */
+
+#include <limits.h>
+#include <sys/uio.h>
+
+/* Bytes described by an iovec array. */
+static size_t iov_total(const struct iovec *iov, int count)
+{
+    size_t total = 0;
+    for (int i = 0; i < count; i++)
+        total += iov[i].iov_len;
+    return total;
+}
+
+/* Copies @p iov into @p out, cut so that it describes at most @p max bytes; the new count. */
+static int iov_clip(const struct iovec *iov, int count, size_t max, struct iovec *out)
+{
+    int n = 0;
+    for (int i = 0; i < count && n < IOV_MAX && max > 0; i++) {
+        out[n] = iov[i];
+        if (out[n].iov_len > max)
+            out[n].iov_len = max;
+        max -= out[n].iov_len;
+        n++;
+    }
+    return n;
+}
+
+#define WRAP_VECTOR(name, iov_const)                                                     \
+    extern ssize_t __real_##name(int fd, iov_const struct iovec *iov, int count)         \
+        __attribute__((weak));                                                           \
+    ssize_t __wrap_##name(int fd, iov_const struct iovec *iov, int count);               \
+    ssize_t __wrap_##name(int fd, iov_const struct iovec *iov, int count)                \
+    {                                                                                    \
+        if (!lab_in_student_code())                                                      \
+            return __real_##name(fd, iov, count);                                        \
+        size_t total = count > 0 ? iov_total(iov, count) : 0;                            \
+        STUDENT_FAILS(#name, -1, fd, count, total, 0)                                    \
+        ssize_t result;                                                                  \
+        if (in_ && in_->max_bytes > 0 && count > 0 && total > in_->max_bytes) {          \
+            static __thread struct iovec clipped[IOV_MAX];                               \
+            int n = iov_clip(iov, count, in_->max_bytes, clipped);                       \
+            total = in_->max_bytes;                                                      \
+            result = __real_##name(fd, clipped, n);                                      \
+        } else {                                                                         \
+            result = __real_##name(fd, iov, count);                                      \
+        }                                                                                \
+        RECORD_RESULT(#name, result, fd, count, total, 0);                               \
+        return result;                                                                   \
+    }
+
+WRAP_VECTOR(readv, const)
+WRAP_VECTOR(writev, const)
+
+#define WRAP_MESSAGE(name, msg_const)                                                    \
+    extern ssize_t __real_##name(int fd, msg_const struct msghdr *msg, int flags)        \
+        __attribute__((weak));                                                           \
+    ssize_t __wrap_##name(int fd, msg_const struct msghdr *msg, int flags);              \
+    ssize_t __wrap_##name(int fd, msg_const struct msghdr *msg, int flags)               \
+    {                                                                                    \
+        if (!lab_in_student_code())                                                      \
+            return __real_##name(fd, msg, flags);                                        \
+        int count = msg ? (int)msg->msg_iovlen : 0;                                      \
+        size_t total = count > 0 ? iov_total(msg->msg_iov, count) : 0;                   \
+        STUDENT_FAILS(#name, -1, fd, count, total, flags)                                \
+        ssize_t result;                                                                  \
+        if (in_ && in_->max_bytes > 0 && count > 0 && total > in_->max_bytes) {          \
+            static __thread struct iovec clipped[IOV_MAX];                               \
+            struct msghdr copy = *msg;                                                   \
+            copy.msg_iov = clipped;                                                      \
+            copy.msg_iovlen = (size_t)iov_clip(msg->msg_iov, count, in_->max_bytes, clipped); \
+            total = in_->max_bytes;                                                      \
+            result = __real_##name(fd, &copy, flags);                                    \
+            if (result >= 0) { /* what the kernel reports back lives in msghdr */        \
+                ((struct msghdr *)msg)->msg_flags = copy.msg_flags;                      \
+                ((struct msghdr *)msg)->msg_controllen = copy.msg_controllen;            \
+            }                                                                            \
+        } else {                                                                         \
+            result = __real_##name(fd, msg, flags);                                      \
+        }                                                                                \
+        RECORD_RESULT(#name, result, fd, count, total, flags);                           \
+        return result;                                                                   \
+    }
+
+WRAP_MESSAGE(sendmsg, const)
+WRAP_MESSAGE(recvmsg, )
