@@ -65,7 +65,7 @@ TEST_BINS   := $(foreach l,$(LESSONS),$(OUT)/tests/$(l))
 ALL_UNITS   := $(foreach l,$(ALL_LESSONS),$(OUT)/units/$(l).o)
 DEMO_BINS   := $(foreach l,$(ALL_LESSONS),$(foreach d,$(call demos_of,$(l)),$(OUT)/bin/$(notdir $(basename $(d)))))
 
-.PHONY: all help test grade demos test-demos mutants docs selftest clean tests-build format
+.PHONY: all help test grade demos test-demos bench mutants docs selftest clean tests-build format
 .DEFAULT_GOAL := help
 
 help:
@@ -73,6 +73,7 @@ help:
 	@echo "make grade                               same, and write $(BUILD)/<impl>/results.json"
 	@echo "make demos [IMPL=solutions]              demo programs into $(BUILD)/<impl>/bin/"
 	@echo "make test-demos [IMPL=solutions]         run the demo programs against loopback peers"
+	@echo "make bench [IMPL=solutions]              run the benchmarks (demo programs named *-bench)"
 	@echo "make docs                                doxygen sites in $(BUILD)/docs/en and zh"
 	@echo "make selftest                            the project's own checks"
 	@echo "make clean                               remove $(BUILD)/"
@@ -121,6 +122,11 @@ $(foreach l,$(ALL_LESSONS),$(foreach d,$(call demos_of,$(l)),$(eval $(call DEMO_
 
 demos: $(DEMO_BINS)
 	@echo "demos in $(OUT)/bin/: $(notdir $(DEMO_BINS))"
+
+# Benchmarks are demo programs named *-bench: they measure what the lessons claim.
+BENCH_BINS := $(filter %-bench,$(DEMO_BINS))
+bench: $(BENCH_BINS)
+	@$(if $(BENCH_BINS),for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done,echo "no benchmarks yet")
 
 # The demos' own test: runs the built programs against loopback peers.
 $(OUT)/obj/demos/test.o: tests/demos.c $(SUPPORT_HDR)
