@@ -180,7 +180,7 @@ selftest:
 	@bash tests/support/selftest.sh
 
 format:
-	clang-format -i $(wildcard lessons/*/*.[ch] solutions/*/*.c tests/*.c tests/support/*.[ch] tests/mutants/*/*.c)
+	clang-format -i $(wildcard lessons/*.h lessons/*/*.[ch] solutions/*/*.c tests/*.c tests/support/*.[ch] tests/mutants/*/*.c)
 
 clean:
 	rm -rf $(BUILD)

@@ -9,16 +9,27 @@
 
 /**
  * @file demo_args.h
+ * \~english
  * @brief Parsing of the demos' numeric arguments: whole decimal numbers, range-checked.
+ * \~chinese
+ * @brief 解析演示程序的数字参数：十进制整数，检查范围。
  */
 
 /**
+ * \~english
  * @brief Parses a decimal number in [min, max] ("12000"; not "12k", "", "-1").
  * @param text  the argument.
  * @param min   smallest value accepted.
  * @param max   largest value accepted.
  * @param value receives the number.
  * @return 0, or -1 with errno = EINVAL when @p text is not such a number.
+ * \~chinese
+ * @brief 解析 [min, max] 范围内的十进制数（"12000" 可以；"12k"、""、"-1" 不行）。
+ * @param text  要解析的命令行参数。
+ * @param min   接受的最小值。
+ * @param max   接受的最大值。
+ * @param value 得到解析出的数。
+ * @return 0；@p text 不是这样的数时返回 -1，errno = EINVAL。
  */
 static inline int demo_parse_number(const char *text, long min, long max, long *value)
 {
@@ -36,11 +47,18 @@ static inline int demo_parse_number(const char *text, long min, long max, long *
 }
 
 /**
+ * \~english
  * @brief Parses a TCP/UDP port (0-65535), printing a message to stderr when it is not one.
  * @param program the program's name, for the message.
  * @param text    the argument.
  * @param port    receives the port, host byte order.
  * @return 0 or -1.
+ * \~chinese
+ * @brief 解析 TCP/UDP 端口（0-65535），不是端口时向 stderr 打印一条消息。
+ * @param program 程序名，用在消息里。
+ * @param text    要解析的命令行参数。
+ * @param port    得到端口，主机字节序。
+ * @return 0 或 -1。
  */
 static inline int demo_parse_port(const char *program, const char *text, uint16_t *port)
 {

@@ -132,6 +132,15 @@ for dir in . lessons/[0-9][0-9]-*; do
   check "$dir: README.en.md and README.zh.md have the same sections and link each other" $same
 done
 
+# Every doxygen block of a lesson header has an English and a Chinese part.
+missing=$(awk '
+  /\/\*\*/ { inside = 1; start = FNR; en = 0; zh = 0 }
+  inside && /\\~english/ { en = 1 }
+  inside && /\\~chinese/ { zh = 1 }
+  inside && /\*\// { if (!(en && zh)) print FILENAME ":" start; inside = 0 }
+' lessons/*.h lessons/[0-9][0-9]-*/*.h)
+[ -z "$missing" ]; check "every doxygen block of the lesson headers is in English and Chinese" $? "$missing"
+
 phase "PHP-to-C map"
 if [ -d ../shared/seeds ]; then
   missing=$(grep -ohiE '\b(socket_[a-z_]+|stream_socket_[a-z_]+|getprotobyname|fsockopen)\b' ../shared/seeds/*.txt |
