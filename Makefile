@@ -94,7 +94,7 @@ $(OUT)/units/$(1).o: $(call unit_of,$(1)) lessons/$(1)/$(call name_of,$(1)).h
 
 $(OUT)/obj/$(1)/test.o: tests/$(1).c lessons/$(1)/$(call name_of,$(1)).h $(SUPPORT_HDR)
 	@mkdir -p $$(dir $$@)
-	$(Q)$(CC) $(TEST_CFLAGS) -Ilessons/$(1) -c $$< -o $$@
+	$(Q)$(CC) $(TEST_CFLAGS) -Ilessons/$(1) -c $$< -o $$@ || { rm -f $$@ $(OUT)/tests/$(1); exit 1; }
 
 $(OUT)/obj/$(1)/runner.o: tests/support/runner.c $(SUPPORT_HDR)
 	@mkdir -p $$(dir $$@)
