@@ -4,6 +4,7 @@
 #include "lab.h"
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,7 @@
 #endif
 
 #define WAIT_MS 3000
-#define OUTPUT_MAX 8192
+#define OUTPUT_MAX 65536
 
 struct demo {
     pid_t pid;
@@ -394,6 +395,173 @@ LAB_TEST(test_stream_client_refused, 1)
     close(holder);
 }
 
+/* ---- udp-echo-server / udp-echo-client (lesson 10) ------------------------------------------ */
+
+/* The test's own UDP socket on 127.0.0.1 sends @p text to @p port and expects it echoed. */
+static void udp_echo_round_trip(struct demo *server, uint16_t port, const char *text)
+{
+    struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(port)};
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int fd = lab_udp_socket(NULL);
+    LAB_SETUP(sendto(fd, text, strlen(text), 0, (struct sockaddr *)&to, sizeof to) ==
+                  (ssize_t)strlen(text),
+              "sendto() to the UDP echo server");
+    char got[256];
+    ssize_t n = lab_wait_readable(fd, WAIT_MS) ? recv(fd, got, sizeof got, MSG_DONTWAIT) : -1;
+    LAB_ASSERT_BYTES(server->command, got, n < 0 ? 0 : (size_t)n, text, strlen(text),
+                     LAB_TR("the server sends every datagram back to its sender",
+                            "服务端把每个数据报发回给它的发送方"));
+    close(fd);
+}
+
+LAB_TEST(test_udp_echo_demos_round_trip, 3)
+{
+    struct demo server, client;
+    demo_start(&server, "udp-echo-server", "127.0.0.1", "0", "2", NULL);
+    uint16_t port = port_in(&server, demo_line(&server));
+    demo_start(&client, "udp-echo-client", "127.0.0.1", lab_fmt("%u", port), NULL, NULL);
+    int client_status = demo_finish(&client);
+    assert_exit(&client, client_status, 0);
+    const char *want = lab_fmt("received 9 bytes from 127.0.0.1:%u: hello udp\n", port);
+    LAB_ASSERT_BYTES(client.command, client.output, client.used, want, strlen(want),
+                     LAB_TR("send \"hello udp\", print the echo and who sent it",
+                            "发送 \"hello udp\"，打印回显和它的发送方"));
+    udp_echo_round_trip(&server, port, "second datagram");
+    int server_status = demo_finish(&server);
+    assert_exit(&server, server_status, 0);
+    assert_output_has(&server, "echoed 2 datagrams\n",
+                      LAB_TR("stop after MAX datagrams and say how many were echoed",
+                             "处理完 MAX 个数据报后停止，并说明回显了多少个"));
+}
+
+LAB_TEST(test_udp_echo_client_refused, 1)
+{
+    /* A UDP port where nobody receives: the holder is connected to itself, so the kernel
+     * answers datagrams from anyone else with ICMP "port unreachable". */
+    uint16_t port;
+    int holder = lab_udp_socket(&port);
+    struct sockaddr_in self = {.sin_family = AF_INET, .sin_port = htons(port)};
+    self.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    LAB_SETUP(connect(holder, (struct sockaddr *)&self, sizeof self) == 0,
+              "connect() of the holder of a closed UDP port");
+    struct demo client;
+    demo_start(&client, "udp-echo-client", "127.0.0.1", lab_fmt("%u", port), NULL, NULL);
+    int status = demo_finish(&client);
+    assert_exit(&client, status, 1);
+    assert_output_has(
+        &client, "Connection refused",
+        LAB_TR("a connected UDP socket hears of the ICMP error: print strerror(errno)",
+               "已连接的 UDP socket 会知道这个 ICMP 错误：打印 strerror(errno)"));
+    close(holder);
+}
+
+/* ---- worker-demo (lesson 11, document 002's front end and worker) --------------------------- */
+
+LAB_TEST(test_worker_demo_uppercases_lines, 2)
+{
+    struct demo worker;
+    demo_start(&worker, "worker-demo", "hello world", "SOME data", NULL, NULL);
+    int status = demo_finish(&worker);
+    assert_exit(&worker, status, 0);
+    assert_output_has(
+        &worker, "sent:  hello world\nreply: HELLO WORLD\n",
+        LAB_TR("the worker answers each line in upper case", "工作进程把每一行转成大写后回答"));
+    assert_output_has(&worker, "sent:  SOME data\nreply: SOME DATA\n",
+                      LAB_TR("one answer per line, in order", "每行一个回答，按顺序"));
+    assert_output_has(&worker, "exited with status 2\n",
+                      LAB_TR("closing the front end's end lets the worker exit; its status is "
+                             "the number of lines it answered",
+                             "前端关闭自己那一端后工作进程才退出；它的退出状态是回答过的行数"));
+}
+
+LAB_TEST(test_worker_demo_default_lines, 1)
+{
+    struct demo worker;
+    demo_start(&worker, "worker-demo", NULL, NULL, NULL, NULL);
+    int status = demo_finish(&worker);
+    assert_exit(&worker, status, 0);
+    assert_output_has(
+        &worker, "reply: 测试成功！\n",
+        LAB_TR("bytes that are not ASCII letters pass unchanged", "不是 ASCII 字母的字节原样返回"));
+    assert_output_has(&worker, "exited with status 3\n",
+                      LAB_TR("three default lines, three answers", "三行默认输入，三个回答"));
+}
+
+/* ---- nodelay-bench (lesson 13) ------------------------------------------------------------- */
+
+LAB_TEST(test_nodelay_bench_runs, 2)
+{
+    struct demo bench;
+    /* 20 fast round trips, 3 slow ones (about 40 ms each): well under a second. */
+    demo_start(&bench, "nodelay-bench", "20", "3", NULL, NULL);
+    int status = demo_finish(&bench);
+    assert_exit(&bench, status, 0);
+    assert_output_has(&bench, "two writes (10 + 10 bytes), Nagle on",
+                      LAB_TR("a row for the write-write-read case with Nagle on",
+                             "有一行是 Nagle 打开时的 写-写-读 情况"));
+    assert_output_has(&bench, "two writes (10 + 10 bytes), TCP_NODELAY",
+                      LAB_TR("a row for the same requests with TCP_NODELAY",
+                             "有一行是打开 TCP_NODELAY 后的同样请求"));
+    assert_output_has(&bench, "median ratio, Nagle / TCP_NODELAY: ",
+                      LAB_TR("print the ratio of the medians", "打印两个中位数之比"));
+}
+
+LAB_TEST(test_nodelay_bench_bad_arguments, 1)
+{
+    struct demo bench;
+    demo_start(&bench, "nodelay-bench", "0", NULL, NULL, NULL);
+    assert_exit(&bench, demo_finish(&bench), 2);
+    assert_output_has(&bench, "\"0\"", LAB_TR("name the bad argument", "指出错误的参数"));
+    demo_start(&bench, "nodelay-bench", "10", "many", NULL, NULL);
+    assert_exit(&bench, demo_finish(&bench), 2);
+    assert_output_has(&bench, "many", LAB_TR("name the bad argument", "指出错误的参数"));
+}
+
+/* ---- ack-server-epoll (lesson 14) ----------------------------------------------------------- */
+
+LAB_TEST(test_ack_server_epoll_two_clients_and_a_burst, 3)
+{
+    enum { LINES = 6, LINE_LEN = 1024, ACK_LEN = 21 };
+    static char burst[LINES * LINE_LEN];
+    static char want[LINES * ACK_LEN];
+    char got[LINES * ACK_LEN];
+    for (int i = 0; i < LINES; i++) {
+        memset(burst + i * LINE_LEN, 'a', LINE_LEN - 1);
+        burst[i * LINE_LEN + LINE_LEN - 1] = '\n';
+        memcpy(want + i * ACK_LEN, "Information received\n", ACK_LEN);
+    }
+    struct demo server;
+    demo_start(&server, "ack-server-epoll", "127.0.0.1", "0", NULL, NULL);
+    uint16_t port = port_in(&server, demo_line(&server));
+    int a = lab_tcp_connect(port), b = lab_tcp_connect(port);
+    /* Both are greeted before either says anything: the server serves them at once. */
+    for (int i = 0; i < 2; i++) {
+        size_t n = lab_read_exact(i ? b : a, got, 8, WAIT_MS);
+        LAB_ASSERT_BYTES(server.command, got, n, "Connect\n", 8,
+                         LAB_TR("every client is greeted at once, even while another is connected",
+                                "每个客户端都立即收到问候，即使另一个客户端已连接"));
+    }
+    lab_write_all(a, "SOME data\n", 10);
+    size_t n = lab_read_exact(a, got, ACK_LEN, WAIT_MS);
+    LAB_ASSERT_BYTES(server.command, got, n, "Information received\n", ACK_LEN,
+                     LAB_TR("answer each line with \"Information received\\n\"",
+                            "对每一行回复 \"Information received\\n\""));
+    /* 6 KiB of lines in one write: an edge-triggered server must read until EAGAIN. */
+    lab_write_all(b, burst, sizeof burst);
+    n = lab_read_exact(b, got, sizeof want, WAIT_MS);
+    LAB_ASSERT_BYTES(server.command, got, n, want, sizeof want,
+                     LAB_TR("6 answers to 6 lines sent at once: after each epoll event, read "
+                            "until recv() fails with EAGAIN",
+                            "对一次发来的 6 行给出 6 个应答：每个 epoll 事件之后都要读到 recv() "
+                            "以 EAGAIN 失败"));
+    close(a);
+    close(b);
+    int status = demo_stop(&server);
+    assert_exit(&server, status, 0);
+    assert_output_has(&server, "Buffer: SOME data\n",
+                      LAB_TR("print \"Buffer: <line>\" per line", "每行打印 \"Buffer: <line>\""));
+}
+
 void lab_register_tests(void)
 {
     LAB_ADD_TIMEOUT(test_greeting_server_document_example, 8.0);
@@ -406,4 +574,11 @@ void lab_register_tests(void)
     LAB_ADD_TIMEOUT(test_ack_client_document_example, 8.0);
     LAB_ADD_TIMEOUT(test_stream_demos_document_example, 8.0);
     LAB_ADD_TIMEOUT(test_stream_client_refused, 8.0);
+    LAB_ADD_TIMEOUT(test_udp_echo_demos_round_trip, 8.0);
+    LAB_ADD_TIMEOUT(test_udp_echo_client_refused, 8.0);
+    LAB_ADD_TIMEOUT(test_worker_demo_uppercases_lines, 8.0);
+    LAB_ADD_TIMEOUT(test_worker_demo_default_lines, 8.0);
+    LAB_ADD_TIMEOUT(test_nodelay_bench_runs, 8.0);
+    LAB_ADD_TIMEOUT(test_nodelay_bench_bad_arguments, 8.0);
+    LAB_ADD_TIMEOUT(test_ack_server_epoll_two_clients_and_a_burst, 8.0);
 }

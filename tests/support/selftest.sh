@@ -149,8 +149,8 @@ if [ -d ../shared/seeds ]; then
 fi
 for lang in en zh; do
   missing=$(grep -v '^#' docs/php-functions.txt | while read -r f; do
-    grep -q "\`$f()\`" "docs/$lang/php-to-c.md" || echo "$f"; done)
-  [ -z "$missing" ]; check "docs/$lang/php-to-c.md maps all $(grep -vc '^#' docs/php-functions.txt) functions" $? "$missing"
+    grep "\`$f()\`" "docs/$lang/php-to-c.md" | grep -q "@ref lesson" || echo "$f"; done)
+  [ -z "$missing" ]; check "docs/$lang/php-to-c.md maps all $(grep -vc '^#' docs/php-functions.txt) functions to the lessons that teach them" $? "$missing"
 done
 
 if [ -f docs/build.sh ]; then
