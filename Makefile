@@ -37,6 +37,8 @@ LDSAN       := $(SAN_FLAGS)
 endif
 
 Q := $(if $(V),,@)
+# Parallel compilation inside make test (-O keeps each file's messages together).
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 # A lesson is a folder lessons/NN-name/ with a header in it.
 ALL_LESSONS := $(sort $(patsubst lessons/%/,%,$(dir $(wildcard lessons/[0-9][0-9]-*/*.h))))
@@ -141,7 +143,8 @@ $(OUT)/tests/demos: $(OUT)/obj/demos/test.o $(OUT)/obj/demos/runner.o $(SUPPORT_
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDSAN) -o $@ $^ $(CHECK_LIBS) -pthread
 
-test-demos: demos $(OUT)/tests/demos
+test-demos: $(OUT)/tests/demos
+	@$(MAKE) --no-print-directory -j$(JOBS) -O demos IMPL=$(IMPL) SAN=$(SAN) >/dev/null
 	@bash tests/support/grade.sh "$(OUT)" "$(IMPL)" demos
 
 # ---- grading ---------------------------------------------------------------------------
@@ -151,7 +154,7 @@ tests-build: $(TEST_BINS)
 # A lesson that does not compile scores 0; the others are still graded.
 test grade:
 	@mkdir -p $(OUT)
-	@$(MAKE) --no-print-directory -k tests-build IMPL=$(IMPL) LESSON="$(LESSON)" SAN=$(SAN) \
+	@$(MAKE) --no-print-directory -k -j$(JOBS) -O tests-build IMPL=$(IMPL) LESSON="$(LESSON)" SAN=$(SAN) \
 	    || echo "(some lessons did not build: they score 0, see the compiler messages above)"
 	@bash tests/support/grade.sh "$(OUT)" "$(IMPL)" $(if $(filter grade,$@),--json) $(LESSONS)
 
