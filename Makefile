@@ -161,16 +161,21 @@ test grade:
 # ---- mutants: each lesson's grader linked with one typical mistake (for make selftest) ----
 # Built with IMPL=solutions: they reuse the reference build's test objects.
 
-MUTANT_SRCS := $(sort $(wildcard tests/mutants/[0-9][0-9]-*/*.c))
-MUTANT_BINS := $(patsubst tests/mutants/%.c,$(BUILD)/mutants/%,$(MUTANT_SRCS))
+# A mutant is a patch to the lesson's reference solution (NAME.patch), or a
+# whole file (NAME.c) for one that shares nothing with it, such as hang.c.
+MUTANT_SRCS := $(sort $(wildcard tests/mutants/[0-9][0-9]-*/*.c tests/mutants/[0-9][0-9]-*/*.patch))
+MUTANT_BINS := $(foreach m,$(MUTANT_SRCS),$(BUILD)/mutants/$(patsubst tests/mutants/%,%,$(basename $(m))))
+solution_of = solutions/$(1)/$(call name_of,$(1)).c
 define MUTANT_RULE
-$(BUILD)/mutants/$(1)/$(2): tests/mutants/$(1)/$(2).c $(OUT)/obj/$(1)/test.o $(OUT)/obj/$(1)/runner.o $(SUPPORT_OBJ) lessons/$(1)/$(call name_of,$(1)).h
+$(BUILD)/mutants/$(1)/$(2): $(3) $(if $(filter %.patch,$(3)),$(call solution_of,$(1))) $(OUT)/obj/$(1)/test.o $(OUT)/obj/$(1)/runner.o $(SUPPORT_OBJ) lessons/$(1)/$(call name_of,$(1)).h
 	@mkdir -p $$(dir $$@)
-	$(Q)$(CC) $(UNIT_CFLAGS) -Ilessons/$(1) -c $$< -o $$@.o
+	@rm -f $$@.c
+	$(Q)$(if $(filter %.patch,$(3)),patch -s --fuzz=0 --no-backup-if-mismatch -o $$@.c $(call solution_of,$(1)) $(3),cp $(3) $$@.c)
+	$(Q)$(CC) $(UNIT_CFLAGS) -Ilessons/$(1) -c $$@.c -o $$@.o
 	$(Q)$(CC) $(LDSAN) -o $$@ $(OUT)/obj/$(1)/test.o $(OUT)/obj/$(1)/runner.o $$@.o $(SUPPORT_OBJ) \
 	    $(call wraps_of,$(1)) $(CHECK_LIBS) -pthread
 endef
-$(foreach m,$(MUTANT_SRCS),$(eval $(call MUTANT_RULE,$(notdir $(patsubst %/,%,$(dir $(m)))),$(basename $(notdir $(m))))))
+$(foreach m,$(MUTANT_SRCS),$(eval $(call MUTANT_RULE,$(notdir $(patsubst %/,%,$(dir $(m)))),$(basename $(notdir $(m))),$(m))))
 
 mutants: $(MUTANT_BINS)
 

@@ -1,5 +1,4 @@
-/* create.c — lesson 01 reference: create sockets, read back their kind and pending error, format
- * errors. */
+/* create.c — lesson 01 reference: sockets, their kind, their pending error, error messages. */
 #define _GNU_SOURCE /* SO_DOMAIN and SO_PROTOCOL are Linux extensions */
 #include "create.h"
 

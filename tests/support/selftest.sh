@@ -71,11 +71,11 @@ check "no sanitizer report" $?
 phase "mutants (typical mistakes must fail)"
 run_mutant() { # lesson file: prints "ok|FAIL description" lines
   local lesson=$1 file=$2 mut bin results expect want got
-  mut=$(basename "$file" .c)
+  mut=$(basename "${file%.*}")
   bin="build/mutants/$lesson/$mut"
   results="build/selftest/mutants/$lesson--$mut"
   mkdir -p "$results"
-  expect=$(sed -n '1,12p' "$file")
+  expect=$(sed '/^--- /q' "$file" | head -n 20) # the header, before a patch's diff
   local env_extra=("LAB_UNIT_SHOWN=$file")
   # A submission that must score 0 mostly times out: shorter limits keep this quick.
   if grep -q 'expect-score: 0' <<<"$expect"; then env_extra+=(LAB_TIMEOUT=0.25); fi
@@ -97,12 +97,12 @@ run_mutant() { # lesson file: prints "ok|FAIL description" lines
   done
 }
 export -f run_mutant
-if ls tests/mutants/*/*.c >/dev/null 2>&1; then
+if ls tests/mutants/*/*.c tests/mutants/*/*.patch >/dev/null 2>&1; then
   if make --no-print-directory -j"$(nproc)" mutants IMPL=solutions >"$log/mutants-build.txt" 2>&1; then
     check "every mutant builds" 0
     # Mutants mostly wait (timeouts, blocked peers), so run more than the core
     # count at once; the all-blocking ones, the longest, go first.
-    for f in $(ls tests/mutants/*/hang.c) $(ls tests/mutants/*/*.c | grep -v '/hang\.c$'); do
+    for f in $(ls tests/mutants/*/hang.c) $(ls tests/mutants/*/*.c tests/mutants/*/*.patch | grep -v '/hang\.c$'); do
       echo "$(basename "$(dirname "$f")") $f"
     done | xargs -P 8 -L 1 bash -c 'run_mutant "$0" "$1"' >"$log/mutants.txt" 2>&1
     while read -r verdict rest; do
