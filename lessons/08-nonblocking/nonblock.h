@@ -105,8 +105,8 @@ int set_nonblocking(int fd, int on);
  * One `recv(fd, buf, cap, MSG_DONTWAIT)`: the flag makes this single call
  * non-blocking, whatever mode @p fd is in, and leaves the descriptor's flags
  * exactly as they were (a blocking socket stays blocking, a non-blocking one
- * stays non-blocking). This is the read of document 003's server:
- * `recvfrom(4, "hello world", 8192, MSG_DONTWAIT, NULL, NULL) = 11`.
+ * stays non-blocking). This is the read of document 003's server, a
+ * `recvfrom()` of up to 8192 bytes with `MSG_DONTWAIT` that returned 11.
  *
  * It returns as soon as the kernel has answered: with the bytes already
  * queued (at most @p cap; the rest stays queued for the next call), with
@@ -129,8 +129,8 @@ int set_nonblocking(int fd, int on);
  *
  * 一次 `recv(fd, buf, cap, MSG_DONTWAIT)`：无论 @p fd 处于哪种模式，
  * 这个标志都只让这一次调用不阻塞，描述符的标志完全保持原样（阻塞 socket 仍是阻塞的，非阻塞 socket
- * 仍是非阻塞的）。文档 003 的服务端就是这样读的：
- * `recvfrom(4, "hello world", 8192, MSG_DONTWAIT, NULL, NULL) = 11`。
+ * 仍是非阻塞的）。文档 003 的服务端就是这样读的：一次最多 8192 字节、
+ * 带 `MSG_DONTWAIT` 的 `recvfrom()`，返回 11。
  *
  * 内核一回答它就返回：要么带回已经排队的字节（最多 @p cap 个，其余的留在队列里等下一次调用），
  * 要么在流结束时返回 0，要么在还没有数据时得到 `EAGAIN`。它从不睡眠，所以没有信号能打断它，
