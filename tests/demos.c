@@ -517,7 +517,32 @@ LAB_TEST(test_nodelay_bench_bad_arguments, 1)
     assert_output_has(&bench, "many", LAB_TR("name the bad argument", "指出错误的参数"));
 }
 
-/* ---- ack-server-epoll (lesson 14) ----------------------------------------------------------- */
+/* The same exchange on lesson 14's poll() loop. */
+LAB_TEST(test_ack_server_poll_two_clients_at_once, 1)
+{
+    struct demo server;
+    demo_start(&server, "ack-server", "127.0.0.1", "0", "poll", NULL);
+    uint16_t port = port_in(&server, demo_line(&server));
+    int a = lab_tcp_connect(port), b = lab_tcp_connect(port);
+    char got[64];
+    for (int i = 0; i < 2; i++) {
+        size_t n = lab_read_exact(i ? b : a, got, 8, WAIT_MS);
+        LAB_ASSERT_BYTES(server.command, got, n, "Connect\n", 8,
+                         LAB_TR("every client is greeted at once, even while another is connected",
+                                "每个客户端都立即收到问候，即使另一个客户端已连接"));
+    }
+    lab_write_all(b, "SOME data\n", 10);
+    size_t n = lab_read_exact(b, got, 21, WAIT_MS);
+    LAB_ASSERT_BYTES(server.command, got, n, "Information received\n", 21,
+                     LAB_TR("answer each line with \"Information received\\n\"",
+                            "对每一行回复 \"Information received\\n\""));
+    close(a);
+    close(b);
+    assert_exit(&server, demo_stop(&server), 0);
+}
+
+/* ---- ack-server on epoll (lesson 14) -----------------------------------------------------------
+ */
 
 LAB_TEST(test_ack_server_epoll_two_clients_and_a_burst, 3)
 {
@@ -531,7 +556,7 @@ LAB_TEST(test_ack_server_epoll_two_clients_and_a_burst, 3)
         memcpy(want + i * ACK_LEN, "Information received\n", ACK_LEN);
     }
     struct demo server;
-    demo_start(&server, "ack-server-epoll", "127.0.0.1", "0", NULL, NULL);
+    demo_start(&server, "ack-server", "127.0.0.1", "0", "epoll", NULL);
     uint16_t port = port_in(&server, demo_line(&server));
     int a = lab_tcp_connect(port), b = lab_tcp_connect(port);
     /* Both are greeted before either says anything: the server serves them at once. */
@@ -581,4 +606,5 @@ void lab_register_tests(void)
     LAB_ADD_TIMEOUT(test_nodelay_bench_runs, 8.0);
     LAB_ADD_TIMEOUT(test_nodelay_bench_bad_arguments, 8.0);
     LAB_ADD_TIMEOUT(test_ack_server_epoll_two_clients_and_a_burst, 8.0);
+    LAB_ADD_TIMEOUT(test_ack_server_poll_two_clients_at_once, 8.0);
 }

@@ -1,8 +1,10 @@
-/* ack-server.c — document 004's server for many clients at once (select); Ctrl-C ends it. */
+/* ack-server.c — document 004's server for many clients at once (select, poll or epoll); Ctrl-C
+ * ends it. */
 #define _POSIX_C_SOURCE 200809L
 #include "bind.h"
 #include "demo_args.h"
 #include "listen.h"
+#include "pollers.h"
 #include "select.h"
 
 #include <errno.h>
@@ -17,7 +19,7 @@
 #define ACK_LINE "Information received\n"
 
 /* The self-pipe: a signal handler may only do async-signal-safe things,
- * and write() is one. The select loop sees the pipe become readable. */
+ * and write() is one. The serving loop sees the pipe become readable. */
 static int stop_pipe[2] = {-1, -1};
 
 static void request_stop(int signo)
@@ -39,14 +41,30 @@ static int install_stop_handlers(void)
     return sigaction(SIGINT, &action, NULL) == 0 && sigaction(SIGTERM, &action, NULL) == 0 ? 0 : -1;
 }
 
+/* The three loops of lessons 07 and 14 share one signature. */
+typedef long (*serve_fn)(int listen_fd, int stop_fd, const char *greeting_line,
+                         const char *ack_line, FILE *log);
+
+static serve_fn loop_named(const char *name)
+{
+    if (strcmp(name, "select") == 0)
+        return serve_line_acks_select;
+    if (strcmp(name, "poll") == 0)
+        return serve_line_acks_poll;
+    if (strcmp(name, "epoll") == 0)
+        return serve_line_acks_epoll;
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     const char *host = argc > 1 ? argv[1] : "127.0.0.1";
     uint16_t port = DEFAULT_PORT;
     char endpoint[64];
 
-    if (argc > 3 || (argc > 2 && demo_parse_port(argv[0], argv[2], &port) < 0)) {
-        fprintf(stderr, "usage: %s [HOST [PORT]]\n", argv[0]);
+    serve_fn serve = loop_named(argc > 3 ? argv[3] : "select");
+    if (argc > 4 || !serve || (argc > 2 && demo_parse_port(argv[0], argv[2], &port) < 0)) {
+        fprintf(stderr, "usage: %s [HOST [PORT [select|poll|epoll]]]\n", argv[0]);
         return 2;
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -62,7 +80,7 @@ int main(int argc, char **argv)
     printf("listening on %s\n", endpoint);
 
     /* Prints "Buffer: <line>" for every line of every client. */
-    long lines = serve_line_acks_select(listener, stop_pipe[0], GREETING_LINE, ACK_LINE, stdout);
+    long lines = serve(listener, stop_pipe[0], GREETING_LINE, ACK_LINE, stdout);
     int err = errno;
     close(listener);
     if (lines < 0) {
