@@ -25,7 +25,7 @@
  * - `nfds` is the highest descriptor in the sets **plus one**;
  * - `select()` overwrites the sets (and, on Linux, the timeout) it is
  *   given, so they are built again before every call;
- * - an `fd_set` holds descriptors 0 to `FD_SETSIZE - 1` (1024) only:
+ * - an `fd_set` holds descriptors 0 to `FD_SETSIZE - 1` only (`FD_SETSIZE` is 1024):
  *   `FD_SET()` of a larger one writes past the end of the set.
  *
  * @see @ref lesson07 (the lesson text), @ref phpmap (PHP to C).
@@ -63,7 +63,7 @@
 
 /**
  * \~english
- * @brief Waits until @p fd is readable, or until @p timeout_ms have passed.
+ * @brief Waits until @p fd is readable, or until @p timeout_ms milliseconds have passed.
  *
  * Uses `select()` with a set holding only @p fd, so `nfds` is `fd + 1`.
  * "Readable" means a `read()` would not wait: data has arrived, the peer

@@ -15,7 +15,7 @@
  * A blocking call (`accept`, `read`, `connect`) puts the program to sleep
  * until something happens; the peer decides how long. A descriptor in
  * non-blocking mode never sleeps: a call that would have to wait fails at
- * once with `EAGAIN` (for `connect`: returns `EINPROGRESS` and goes on in the
+ * once with `EAGAIN` (for `connect`: fails with `EINPROGRESS` and goes on in the
  * background). Non-blocking mode is a *file status flag*, `O_NONBLOCK`, kept
  * with the open file next to others such as `O_APPEND`; it is read with
  * `fcntl(fd, F_GETFL)` and written with `fcntl(fd, F_SETFL, flags)`, which
@@ -23,7 +23,7 @@
  *
  * Document 003 shows, with `strace`, how PHP's `stream_socket_client()`
  * connects: it switches the new socket to non-blocking mode, starts
- * `connect()` (which answers `EINPROGRESS`), waits for the outcome with
+ * `connect()` (which fails with `EINPROGRESS`), waits for the outcome with
  * `poll()` and a time limit, reads the outcome with
  * `getsockopt(SO_ERROR)`, and puts the old flags back. Its server reads with
  * `recvfrom(..., MSG_DONTWAIT)`: non-blocking for that one call only.

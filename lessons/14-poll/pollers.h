@@ -70,7 +70,7 @@
 
 /**
  * \~english
- * @brief Waits with `poll()` until @p fd is readable, or until @p timeout_ms have passed.
+ * @brief Waits with `poll()` until @p fd is readable, or @p timeout_ms milliseconds have passed.
  *
  * Lesson 07's `wait_readable()` without its limit: `poll()` takes the
  * descriptor's number, not a bit in a fixed-size set, so descriptor 5000
