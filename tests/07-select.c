@@ -29,25 +29,6 @@ static const char *const NOT_AT_ONCE_ZH = "无：这个调用应立即返回";
 
 /* ---- helpers: time, peers, descriptors ------------------------------------------------ */
 
-static double ms_since(double start)
-{
-    return (lab_now() - start) * 1000.0;
-}
-
-/* A peer thread that writes one byte after a delay. */
-struct delayed_write {
-    int fd;
-    int delay_ms;
-};
-
-static void *write_later(void *arg)
-{
-    const struct delayed_write *d = arg;
-    lab_sleep_ms(d->delay_ms);
-    lab_write_all(d->fd, "x", 1);
-    return NULL;
-}
-
 /*
  * Puts a copy of fd at descriptor number `want`, raising the soft
  * RLIMIT_NOFILE up to the hard limit if needed; -1 if the limits forbid it.
@@ -67,71 +48,20 @@ static int copy_to_descriptor(int fd, int want)
     return dup2(fd, want) == want ? want : -1;
 }
 
-/* A signal handler installed without SA_RESTART: blocking calls fail with EINTR. */
-static volatile sig_atomic_t signals_caught;
-
-static void count_signal(int sig)
-{
-    (void)sig;
-    signals_caught++;
-}
-
-static void install_signal_handler(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = count_signal;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0; /* no SA_RESTART */
-    LAB_SETUP(sigaction(SIGUSR1, &sa, NULL) == 0, "sigaction(SIGUSR1)");
-    signals_caught = 0;
-}
-
-/* A thread that sends SIGUSR1 to `target`: first after first_ms, then every every_ms until
- * until_ms. */
-struct signal_plan {
-    pthread_t target;
-    int first_ms;
-    int every_ms; /* 0: only once */
-    int until_ms;
-    int stop; /* set by the test (atomically) to end early */
-};
-
-static void *send_signals(void *arg)
-{
-    struct signal_plan *plan = arg;
-    double start = lab_now();
-
-    lab_sleep_ms(plan->first_ms);
-    while (!__atomic_load_n(&plan->stop, __ATOMIC_SEQ_CST)) {
-        pthread_kill(plan->target, SIGUSR1);
-        if (plan->every_ms <= 0 || ms_since(start) >= plan->until_ms)
-            break;
-        lab_sleep_ms(plan->every_ms);
-    }
-    return NULL;
-}
-
-static void stop_signals(struct signal_plan *plan, void *thread)
-{
-    __atomic_store_n(&plan->stop, 1, __ATOMIC_SEQ_CST);
-    lab_thread_join(thread);
-}
-
 /* ---- wait_readable ---------------------------------------------------------------------- */
 
 LAB_TEST(test_wait_readable_data_arrives, 2)
 {
     int client, server;
     lab_tcp_pair(&client, &server);
-    struct delayed_write later = {client, 100};
+    struct lab_delayed_write later = {client, 100};
     void *peer;
-    lab_thread_start(write_later, &later, &peer);
+    lab_thread_start(lab_write_later, &later, &peer);
 
     double start = lab_now();
     int rc = LAB_CALL("wait_readable(fd, 2000)", "select()", wait_readable(server, 2000));
     int err = errno;
-    double ms = ms_since(start);
+    double ms = lab_ms_since(start);
     lab_thread_join(peer);
     LAB_ASSERT(rc == 1,
                LAB_TR("wait_readable(fd, 2000), a byte arriving after 100 ms",
@@ -158,9 +88,9 @@ static void expect_ready_now(int fd, const char *what)
                       lab_tr(NOT_AT_ONCE_EN, NOT_AT_ONCE_ZH), wait_readable(fd, 0));
     int err = errno;
     LAB_ASSERT(
-        rc == 1 && ms_since(start) < 500, lab_fmt("wait_readable(<%s>, 0)", what),
+        rc == 1 && lab_ms_since(start) < 500, lab_fmt("wait_readable(<%s>, 0)", what),
         LAB_TR("1 at once", "立即返回 1"),
-        lab_fmt("%s (%.0f ms)", lab_result_text(rc, err), ms_since(start)),
+        lab_fmt("%s (%.0f ms)", lab_result_text(rc, err), lab_ms_since(start)),
         LAB_TR("select() reports a descriptor readable when a read would not block: data, "
                "end of file, or a connection waiting for accept(); a zero timeout only looks",
                "只要读不会阻塞，select() 就报告可读：有数据、对端已关闭、或有连接等待 accept()；"
@@ -200,7 +130,7 @@ LAB_TEST(test_wait_readable_times_out, 2)
     double start = lab_now();
     int rc = LAB_CALL("wait_readable(<idle socket>, 200)", "select()", wait_readable(server, 200));
     int err = errno;
-    double ms = ms_since(start);
+    double ms = lab_ms_since(start);
     LAB_ASSERT(
         rc == 0 && ms >= 150 && ms <= 1500, "wait_readable(<idle socket>, 200)",
         LAB_TR("0 after about 200 ms", "约 200 毫秒后返回 0"),
@@ -214,7 +144,7 @@ LAB_TEST(test_wait_readable_times_out, 2)
     rc = LAB_CALL("wait_readable(<idle socket>, 0)", lab_tr(NOT_AT_ONCE_EN, NOT_AT_ONCE_ZH),
                   wait_readable(server, 0));
     err = errno;
-    ms = ms_since(start);
+    ms = lab_ms_since(start);
     LAB_ASSERT(
         rc == 0 && ms < 500, "wait_readable(<idle socket>, 0)", LAB_TR("0 at once", "立即返回 0"),
         lab_fmt(LAB_TR("%s after %.0f ms", "%s，用时 %.0f 毫秒"), lab_result_text(rc, err), ms),
@@ -229,14 +159,14 @@ LAB_TEST(test_wait_readable_negative_timeout_waits, 1)
 {
     int client, server;
     lab_tcp_pair(&client, &server);
-    struct delayed_write later = {client, 300};
+    struct lab_delayed_write later = {client, 300};
     void *peer;
-    lab_thread_start(write_later, &later, &peer);
+    lab_thread_start(lab_write_later, &later, &peer);
 
     double start = lab_now();
     int rc = LAB_CALL("wait_readable(fd, -1)", "select()", wait_readable(server, -1));
     int err = errno;
-    double ms = ms_since(start);
+    double ms = lab_ms_since(start);
     lab_thread_join(peer);
     LAB_ASSERT(
         rc == 1 && ms >= 250,
@@ -258,9 +188,9 @@ LAB_TEST(test_wait_readable_high_descriptor, 2)
     lab_tcp_pair(&client, &server);
     int high = copy_to_descriptor(server, 1000);
     LAB_SETUP(high == 1000, "dup2() to descriptor 1000");
-    struct delayed_write later = {client, 100};
+    struct lab_delayed_write later = {client, 100};
     void *peer;
-    lab_thread_start(write_later, &later, &peer);
+    lab_thread_start(lab_write_later, &later, &peer);
 
     int rc = LAB_CALL("wait_readable(1000, 1500)", "select()", wait_readable(high, 1500));
     int err = errno;
@@ -366,20 +296,20 @@ LAB_TEST(test_wait_readable_closed_descriptor, 1)
 
 LAB_TEST(test_wait_readable_signal_does_not_end_wait, 2)
 {
-    install_signal_handler();
+    lab_install_interrupting_handler(SIGUSR1);
     int client, server;
     lab_tcp_pair(&client, &server);
-    struct delayed_write later = {client, 200};
-    struct signal_plan plan = {.target = pthread_self(), .first_ms = 50};
+    struct lab_delayed_write later = {client, 200};
+    struct lab_signal_plan plan = {.target = pthread_self(), .first_ms = 50};
     void *peer, *signaller;
-    lab_thread_start(write_later, &later, &peer);
-    lab_thread_start(send_signals, &plan, &signaller);
+    lab_thread_start(lab_write_later, &later, &peer);
+    lab_thread_start(lab_send_signals, &plan, &signaller);
 
     double start = lab_now();
     int rc = LAB_CALL("wait_readable(fd, 2000)", "select()", wait_readable(server, 2000));
     int err = errno;
-    double ms = ms_since(start);
-    stop_signals(&plan, signaller);
+    double ms = lab_ms_since(start);
+    lab_stop_signals(&plan, signaller);
     lab_thread_join(peer);
     LAB_ASSERT(
         rc == 1 && ms >= 150,
@@ -392,26 +322,26 @@ LAB_TEST(test_wait_readable_signal_does_not_end_wait, 2)
                "信号会让 select() 以 EINTR 失败：这不是等待本身出错，"
                "重新调用 select()（集合要重新构建）"));
     /* checked after the call: a call that returns at once never sees the signal */
-    LAB_SETUP(signals_caught > 0, "SIGUSR1 sent to the test thread");
+    LAB_SETUP(lab_signals_caught() > 0, "SIGUSR1 sent to the test thread");
     close(client);
     close(server);
 }
 
 LAB_TEST(test_wait_readable_signals_do_not_stretch_timeout, 2)
 {
-    install_signal_handler();
+    lab_install_interrupting_handler(SIGUSR1);
     int client, server;
     lab_tcp_pair(&client, &server);
-    struct signal_plan plan = {
+    struct lab_signal_plan plan = {
         .target = pthread_self(), .first_ms = 50, .every_ms = 50, .until_ms = 2500};
     void *signaller;
-    lab_thread_start(send_signals, &plan, &signaller);
+    lab_thread_start(lab_send_signals, &plan, &signaller);
 
     double start = lab_now();
     int rc = LAB_CALL("wait_readable(<idle socket>, 300)", "select()", wait_readable(server, 300));
     int err = errno;
-    double ms = ms_since(start);
-    stop_signals(&plan, signaller);
+    double ms = lab_ms_since(start);
+    lab_stop_signals(&plan, signaller);
     LAB_ASSERT(
         rc == 0 && ms >= 250 && ms <= 1500,
         LAB_TR("wait_readable(<idle socket>, 300), a signal every 50 ms for 2.5 s",
@@ -425,7 +355,7 @@ LAB_TEST(test_wait_readable_signals_do_not_stretch_timeout, 2)
             "EINTR 之后只等剩下的时间：循环前用 clock_gettime(CLOCK_MONOTONIC) 定好截止时刻，"
             "每次 select() 前算出剩余时间；每次都重新等满 300 毫秒，信号不停就永远等不完"));
     /* checked after the call: a call that returns at once never sees the signal */
-    LAB_SETUP(signals_caught > 0, "SIGUSR1 sent to the test thread");
+    LAB_SETUP(lab_signals_caught() > 0, "SIGUSR1 sent to the test thread");
     close(client);
     close(server);
 }
@@ -924,7 +854,7 @@ static size_t flood_with_lines(int fd, size_t limit)
             last_progress = lab_now();
         } else if (n < 0 && errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) {
             break; /* the server dropped this client: allowed */
-        } else if (ms_since(last_progress) > 300) {
+        } else if (lab_ms_since(last_progress) > 300) {
             break;
         } else {
             lab_sleep_ms(5);

@@ -82,25 +82,6 @@ int __wrap_epoll_ctl(int epfd, int op, int fd, struct epoll_event *event)
 /* ---- helpers: time, descriptors, signals --------------------------------------------------------
  */
 
-static double ms_since(double start)
-{
-    return (lab_now() - start) * 1000.0;
-}
-
-/* A peer thread that writes one byte after a delay. */
-struct delayed_write {
-    int fd;
-    int delay_ms;
-};
-
-static void *write_later(void *arg)
-{
-    const struct delayed_write *d = arg;
-    lab_sleep_ms(d->delay_ms);
-    lab_write_all(d->fd, "x", 1);
-    return NULL;
-}
-
 /* Raises the soft RLIMIT_NOFILE to at least `want` if the hard limit allows; returns the soft
  * limit now in force. */
 static long raise_descriptor_limit(long want)
@@ -127,57 +108,6 @@ static int move_to_high_descriptor(int fd, int want)
     return target;
 }
 
-/* A signal handler installed without SA_RESTART: blocking calls fail with EINTR. */
-static volatile sig_atomic_t signals_caught;
-
-static void count_signal(int sig)
-{
-    (void)sig;
-    signals_caught++;
-}
-
-static void install_signal_handler(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = count_signal;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0; /* no SA_RESTART */
-    LAB_SETUP(sigaction(SIGUSR1, &sa, NULL) == 0, "sigaction(SIGUSR1)");
-    signals_caught = 0;
-}
-
-/* A thread that sends SIGUSR1 to `target`: first after first_ms, then every every_ms until
- * until_ms. */
-struct signal_plan {
-    pthread_t target;
-    int first_ms;
-    int every_ms; /* 0: only once */
-    int until_ms;
-    int stop; /* set by the test (atomically) to end early */
-};
-
-static void *send_signals(void *arg)
-{
-    struct signal_plan *plan = arg;
-    double start = lab_now();
-
-    lab_sleep_ms(plan->first_ms);
-    while (!__atomic_load_n(&plan->stop, __ATOMIC_SEQ_CST)) {
-        pthread_kill(plan->target, SIGUSR1);
-        if (plan->every_ms <= 0 || ms_since(start) >= plan->until_ms)
-            break;
-        lab_sleep_ms(plan->every_ms);
-    }
-    return NULL;
-}
-
-static void stop_signals(struct signal_plan *plan, void *thread)
-{
-    __atomic_store_n(&plan->stop, 1, __ATOMIC_SEQ_CST);
-    lab_thread_join(thread);
-}
-
 /* ---- wait_readable_poll ------------------------------------------------------------------------
  */
 
@@ -185,14 +115,14 @@ LAB_TEST(test_wait_readable_poll_data_arrives, 2)
 {
     int client, server;
     lab_tcp_pair(&client, &server);
-    struct delayed_write later = {client, 100};
+    struct lab_delayed_write later = {client, 100};
     void *peer;
-    lab_thread_start(write_later, &later, &peer);
+    lab_thread_start(lab_write_later, &later, &peer);
 
     double start = lab_now();
     int rc = LAB_CALL("wait_readable_poll(fd, 2000)", "poll()", wait_readable_poll(server, 2000));
     int err = errno;
-    double ms = ms_since(start);
+    double ms = lab_ms_since(start);
     lab_thread_join(peer);
     LAB_ASSERT(
         rc == 1 && ms < 1500,
@@ -214,9 +144,9 @@ static void expect_ready_now(int fd, const char *what, const char *hint)
     int rc = LAB_CALL(lab_fmt("wait_readable_poll(<%s>, 0)", what),
                       lab_tr(NOT_AT_ONCE_EN, NOT_AT_ONCE_ZH), wait_readable_poll(fd, 0));
     int err = errno;
-    LAB_ASSERT(rc == 1 && ms_since(start) < 500, lab_fmt("wait_readable_poll(<%s>, 0)", what),
+    LAB_ASSERT(rc == 1 && lab_ms_since(start) < 500, lab_fmt("wait_readable_poll(<%s>, 0)", what),
                LAB_TR("1 at once", "立即返回 1"),
-               lab_fmt("%s (%.0f ms)", lab_result_text(rc, err), ms_since(start)), hint);
+               lab_fmt("%s (%.0f ms)", lab_result_text(rc, err), lab_ms_since(start)), hint);
 }
 
 LAB_TEST(test_wait_readable_poll_ready_at_once, 1)
@@ -252,7 +182,7 @@ LAB_TEST(test_wait_readable_poll_times_out, 2)
     int rc = LAB_CALL("wait_readable_poll(<idle socket>, 200)", "poll()",
                       wait_readable_poll(server, 200));
     int err = errno;
-    double ms = ms_since(start);
+    double ms = lab_ms_since(start);
     LAB_ASSERT(
         rc == 0 && ms >= 150 && ms <= 1500, "wait_readable_poll(<idle socket>, 200)",
         LAB_TR("0 after about 200 ms", "约 200 毫秒后返回 0"),
@@ -265,7 +195,7 @@ LAB_TEST(test_wait_readable_poll_times_out, 2)
     rc = LAB_CALL("wait_readable_poll(<idle socket>, 0)", lab_tr(NOT_AT_ONCE_EN, NOT_AT_ONCE_ZH),
                   wait_readable_poll(server, 0));
     err = errno;
-    ms = ms_since(start);
+    ms = lab_ms_since(start);
     LAB_ASSERT(
         rc == 0 && ms < 500, "wait_readable_poll(<idle socket>, 0)",
         LAB_TR("0 at once", "立即返回 0"),
@@ -280,14 +210,14 @@ LAB_TEST(test_wait_readable_poll_negative_timeout_waits, 1)
 {
     int client, server;
     lab_tcp_pair(&client, &server);
-    struct delayed_write later = {client, 300};
+    struct lab_delayed_write later = {client, 300};
     void *peer;
-    lab_thread_start(write_later, &later, &peer);
+    lab_thread_start(lab_write_later, &later, &peer);
 
     double start = lab_now();
     int rc = LAB_CALL("wait_readable_poll(fd, -1)", "poll()", wait_readable_poll(server, -1));
     int err = errno;
-    double ms = ms_since(start);
+    double ms = lab_ms_since(start);
     lab_thread_join(peer);
     LAB_ASSERT(
         rc == 1 && ms >= 250,
@@ -308,9 +238,9 @@ LAB_TEST(test_wait_readable_poll_high_descriptor, 2)
     lab_tcp_pair(&client, &server);
     /* 5000: far beyond FD_SETSIZE (1024); lower only if the hard limit forbids it. */
     int high = move_to_high_descriptor(server, 5000);
-    struct delayed_write later = {client, 100};
+    struct lab_delayed_write later = {client, 100};
     void *peer;
-    lab_thread_start(write_later, &later, &peer);
+    lab_thread_start(lab_write_later, &later, &peer);
 
     int rc = LAB_CALL(lab_fmt("wait_readable_poll(%d, 1500)", high), "poll()",
                       wait_readable_poll(high, 1500));
@@ -360,7 +290,7 @@ LAB_TEST(test_wait_readable_poll_hangup_and_error_are_ready, 2)
     int rc = LAB_CALL("wait_readable_poll(<pipe whose write end is closed>, 1000)",
                       lab_tr(NOT_AT_ONCE_EN, NOT_AT_ONCE_ZH), wait_readable_poll(p[0], 1000));
     int err = errno;
-    double ms = ms_since(start);
+    double ms = lab_ms_since(start);
     LAB_ASSERT(
         rc == 1 && ms < 500, "wait_readable_poll(<pipe whose write end is closed>, 1000)",
         LAB_TR("1 at once (a read returns 0, end of file)", "立即返回 1（读会返回 0，文件结束）"),
@@ -378,7 +308,7 @@ LAB_TEST(test_wait_readable_poll_hangup_and_error_are_ready, 2)
     rc = LAB_CALL("wait_readable_poll(<UDP socket, ECONNREFUSED pending>, 1000)",
                   lab_tr(NOT_AT_ONCE_EN, NOT_AT_ONCE_ZH), wait_readable_poll(udp, 1000));
     err = errno;
-    ms = ms_since(start);
+    ms = lab_ms_since(start);
     LAB_ASSERT(
         rc == 1 && ms < 500, "wait_readable_poll(<UDP socket, ECONNREFUSED pending>, 1000)",
         LAB_TR("1 at once (a recv() then fails with ECONNREFUSED)",
@@ -412,28 +342,28 @@ LAB_TEST(test_wait_readable_poll_bad_descriptors, 1)
                                  "the timeout): check fd >= 0 first",
                                  "poll() 会悄悄跳过负的 fd（然后只是等满超时）：先检查 fd >= 0"));
     LAB_ASSERT(
-        ms_since(start) < 90, "wait_readable_poll(-1, 100)",
+        lab_ms_since(start) < 90, "wait_readable_poll(-1, 100)",
         LAB_TR("EINVAL at once", "立即得到 EINVAL"),
-        lab_fmt(LAB_TR("after %.0f ms", "用时 %.0f 毫秒"), ms_since(start)),
+        lab_fmt(LAB_TR("after %.0f ms", "用时 %.0f 毫秒"), lab_ms_since(start)),
         LAB_TR("check the descriptor before calling poll()", "调用 poll() 之前先检查描述符"));
 }
 
 LAB_TEST(test_wait_readable_poll_signal_does_not_end_wait, 1)
 {
-    install_signal_handler();
+    lab_install_interrupting_handler(SIGUSR1);
     int client, server;
     lab_tcp_pair(&client, &server);
-    struct delayed_write later = {client, 200};
-    struct signal_plan plan = {.target = pthread_self(), .first_ms = 50};
+    struct lab_delayed_write later = {client, 200};
+    struct lab_signal_plan plan = {.target = pthread_self(), .first_ms = 50};
     void *peer, *signaller;
-    lab_thread_start(write_later, &later, &peer);
-    lab_thread_start(send_signals, &plan, &signaller);
+    lab_thread_start(lab_write_later, &later, &peer);
+    lab_thread_start(lab_send_signals, &plan, &signaller);
 
     double start = lab_now();
     int rc = LAB_CALL("wait_readable_poll(fd, 2000)", "poll()", wait_readable_poll(server, 2000));
     int err = errno;
-    double ms = ms_since(start);
-    stop_signals(&plan, signaller);
+    double ms = lab_ms_since(start);
+    lab_stop_signals(&plan, signaller);
     lab_thread_join(peer);
     LAB_ASSERT(
         rc == 1 && ms >= 150,
@@ -445,27 +375,27 @@ LAB_TEST(test_wait_readable_poll_signal_does_not_end_wait, 1)
                "again, it is not an error of the wait",
                "信号会让 poll() 以 EINTR 失败（即使设置了 SA_RESTART）：再调用一次，"
                "这不是等待本身出错"));
-    LAB_SETUP(signals_caught > 0, "SIGUSR1 sent to the test thread");
+    LAB_SETUP(lab_signals_caught() > 0, "SIGUSR1 sent to the test thread");
     close(client);
     close(server);
 }
 
 LAB_TEST(test_wait_readable_poll_signals_do_not_stretch_timeout, 2)
 {
-    install_signal_handler();
+    lab_install_interrupting_handler(SIGUSR1);
     int client, server;
     lab_tcp_pair(&client, &server);
-    struct signal_plan plan = {
+    struct lab_signal_plan plan = {
         .target = pthread_self(), .first_ms = 50, .every_ms = 50, .until_ms = 2500};
     void *signaller;
-    lab_thread_start(send_signals, &plan, &signaller);
+    lab_thread_start(lab_send_signals, &plan, &signaller);
 
     double start = lab_now();
     int rc = LAB_CALL("wait_readable_poll(<idle socket>, 300)", "poll()",
                       wait_readable_poll(server, 300));
     int err = errno;
-    double ms = ms_since(start);
-    stop_signals(&plan, signaller);
+    double ms = lab_ms_since(start);
+    lab_stop_signals(&plan, signaller);
     LAB_ASSERT(
         rc == 0 && ms >= 250 && ms <= 1500,
         LAB_TR("wait_readable_poll(<idle socket>, 300), a signal every 50 ms for 2.5 s",
@@ -477,7 +407,7 @@ LAB_TEST(test_wait_readable_poll_signals_do_not_stretch_timeout, 2)
                "remaining; restarting with the full 300 ms never ends while signals come",
                "EINTR 之后只等剩下的时间：循环前用 clock_gettime(CLOCK_MONOTONIC) 定好截止时刻，"
                "每次给 poll() 传剩余的毫秒数；每次都重新等满 300 毫秒，信号不停就永远等不完"));
-    LAB_SETUP(signals_caught > 0, "SIGUSR1 sent to the test thread");
+    LAB_SETUP(lab_signals_caught() > 0, "SIGUSR1 sent to the test thread");
     close(client);
     close(server);
 }
@@ -833,7 +763,7 @@ static size_t flood_with_lines(int fd, size_t limit)
             last_progress = lab_now();
         } else if (n < 0 && errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) {
             break; /* the server dropped this client: allowed */
-        } else if (ms_since(last_progress) > 300) {
+        } else if (lab_ms_since(last_progress) > 300) {
             break;
         } else {
             lab_sleep_ms(5);
@@ -1219,7 +1149,7 @@ static int wait_server_connections(const struct server_run *r, int want)
 {
     double start = lab_now();
     int open;
-    while ((open = server_connections(r)) != want && ms_since(start) < 1500)
+    while ((open = server_connections(r)) != want && lab_ms_since(start) < 1500)
         lab_sleep_ms(10);
     return open;
 }
@@ -1334,7 +1264,7 @@ static ssize_t gate_write(void *cookie, const char *buf, size_t size)
     struct log_gate *gate = cookie;
     double start = lab_now();
     (void)buf;
-    while (__atomic_load_n(&gate->closed, __ATOMIC_SEQ_CST) && ms_since(start) < 3000) {
+    while (__atomic_load_n(&gate->closed, __ATOMIC_SEQ_CST) && lab_ms_since(start) < 3000) {
         __atomic_store_n(&gate->held, 1, __ATOMIC_SEQ_CST);
         lab_sleep_ms(1);
     }
@@ -1363,7 +1293,7 @@ SERVER_TEST(removal_does_not_skip_next, 2)
     __atomic_store_n(&gate.closed, 1, __ATOMIC_SEQ_CST);
     send_text(&r, holder, "g\n", 2, "G");
     double start = lab_now();
-    while (!__atomic_load_n(&gate.held, __ATOMIC_SEQ_CST) && ms_since(start) < ANSWER_WAIT_MS)
+    while (!__atomic_load_n(&gate.held, __ATOMIC_SEQ_CST) && lab_ms_since(start) < ANSWER_WAIT_MS)
         lab_sleep_ms(2);
     LAB_ASSERT(__atomic_load_n(&gate.held, __ATOMIC_SEQ_CST), r.kind->call,
                LAB_TR("\"g\\n\" written to the log within 1 s", "1 秒内把 \"g\\n\" 写入日志"),

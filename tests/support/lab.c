@@ -492,11 +492,63 @@ double lab_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+double lab_ms_since(double start)
+{
+    return (lab_now() - start) * 1000.0;
+}
+
 void lab_sleep_ms(int ms)
 {
     struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {
     }
+}
+
+/* ---- interrupting signals ------------------------------------------------------------ */
+
+static volatile sig_atomic_t signals_caught;
+
+static void count_signal(int sig)
+{
+    (void)sig;
+    signals_caught++;
+}
+
+void lab_install_interrupting_handler(int sig)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = count_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0; /* no SA_RESTART: that is the point */
+    LAB_SETUP(sigaction(sig, &sa, NULL) == 0, "sigaction() for an interrupting signal");
+    signals_caught = 0;
+}
+
+int lab_signals_caught(void)
+{
+    return signals_caught;
+}
+
+void *lab_send_signals(void *arg)
+{
+    struct lab_signal_plan *plan = arg;
+    double start = lab_now();
+
+    lab_sleep_ms(plan->first_ms);
+    while (!__atomic_load_n(&plan->stop, __ATOMIC_SEQ_CST)) {
+        pthread_kill(plan->target, SIGUSR1);
+        if (plan->every_ms <= 0 || lab_ms_since(start) >= plan->until_ms)
+            break;
+        lab_sleep_ms(plan->every_ms);
+    }
+    return NULL;
+}
+
+void lab_stop_signals(struct lab_signal_plan *plan, void *thread)
+{
+    __atomic_store_n(&plan->stop, 1, __ATOMIC_SEQ_CST);
+    lab_thread_join(thread);
 }
 
 /* ---- peers -------------------------------------------------------------------- */
@@ -517,6 +569,14 @@ void *lab_thread_join(void *handle)
     pthread_join(*thread, &result);
     free(thread);
     return result;
+}
+
+void *lab_write_later(void *arg)
+{
+    const struct lab_delayed_write *d = arg;
+    lab_sleep_ms(d->delay_ms);
+    lab_write_all(d->fd, "x", 1);
+    return NULL;
 }
 
 pid_t lab_fork_peer(void (*fn)(void *), void *arg)

@@ -4,6 +4,7 @@
 #define LAB_H
 
 #include <check.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -189,6 +190,8 @@ void lab_write_all(int fd, const void *buf, size_t len);
 
 /** Seconds on the monotonic clock. */
 double lab_now(void);
+/** Milliseconds since @p start (a lab_now() value). */
+double lab_ms_since(double start);
 /** Sleeps for @p ms milliseconds. */
 void lab_sleep_ms(int ms);
 
@@ -202,6 +205,33 @@ void *lab_thread_join(void *handle);
 pid_t lab_fork_peer(void (*fn)(void *), void *arg);
 /** Waits up to @p timeout_ms for a forked peer; returns its wait status or -1 (then kills it). */
 int lab_wait_peer(pid_t pid, int timeout_ms);
+
+/** A peer thread (lab_write_later) that writes one byte to @p fd after @p delay_ms. */
+struct lab_delayed_write {
+    int fd;
+    int delay_ms;
+};
+void *lab_write_later(void *arg);
+
+/* ---- signals that interrupt blocking calls ------------------------------------------- */
+
+/** Installs a counting handler for @p sig WITHOUT SA_RESTART (blocking calls fail with EINTR). */
+void lab_install_interrupting_handler(int sig);
+/** Signals caught by that handler since it was installed. */
+int lab_signals_caught(void);
+
+/** A thread (lab_send_signals) that sends SIGUSR1 to @p target: first after first_ms, then
+ * every every_ms (0: only once) until until_ms, or until lab_stop_signals(). */
+struct lab_signal_plan {
+    pthread_t target;
+    int first_ms;
+    int every_ms;
+    int until_ms;
+    int stop; /* set through lab_stop_signals() */
+};
+void *lab_send_signals(void *plan);
+/** Ends a lab_send_signals thread and joins it. */
+void lab_stop_signals(struct lab_signal_plan *plan, void *thread);
 
 /* ---- programs (the demos) ------------------------------------------------------- */
 
